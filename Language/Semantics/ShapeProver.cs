@@ -180,9 +180,14 @@ namespace DerivSpec.Language.Semantics
                 {
                     span = _bodySpan;
                     var x0 = ParamRange(_params["x0"]);
-                    why = $"x = x0 + Σ_p s(z_p) ranges over {fin.Range} (x0 in {x0}, s in {facts.ShapeFn.Range}); "
-                        + (x0.NonNegative ? "" : "constrain x0 (e.g. 'param x0 > 0') and ")
-                        + "make s nonnegative, or add an output map such as 'map softplus(x)'";
+                    if (first || second)
+                        why = $"x = x0 + Σ_p s(z_p) ranges over {fin.Range}: s(z) = "
+                            + (first ? "∫₀ᶻ e(τ) dτ" : "v0·z + ∫₀ᶻ (z − τ) e(τ) dτ")
+                            + " takes both signs over z ∈ ℝ unless e is identically 0; add an output map such as 'map softplus(x)'";
+                    else
+                        why = $"x = x0 + Σ_p s(z_p) ranges over {fin.Range} (x0 in {x0}, s in {facts.ShapeFn.Range}); "
+                            + (x0.NonNegative ? "" : "constrain x0 (e.g. 'param x0 > 0') and ")
+                            + "make s nonnegative, or add an output map such as 'map softplus(x)'";
                 }
                 _d.Report(DiagnosticCatalog.CannotProveNonnegative, span, name, why);
             }

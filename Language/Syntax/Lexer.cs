@@ -23,7 +23,7 @@ namespace DerivSpec.Language.Syntax
             while (i < n)
             {
                 char c = text[i];
-                if (c == '\n') { raw.Add(new Token(TokenKind.Separator, i, 1, "\n")); i++; continue; }
+                if (c == '\n') { raw.Add(new Token(TokenKind.Separator, i, 0, "\n")); i++; continue; }
                 if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == '\uFEFF') { i++; continue; }
                 if (c == '/' && i + 1 < n && text[i + 1] == '/')
                 {
@@ -42,7 +42,7 @@ namespace DerivSpec.Language.Syntax
                     {
                         // Line ends inside the comment still separate statements.
                         for (int k = i; k < close; k++)
-                            if (text[k] == '\n') { raw.Add(new Token(TokenKind.Separator, k, 1, "\n")); break; }
+                            if (text[k] == '\n') { raw.Add(new Token(TokenKind.Separator, k, 0, "\n")); break; }
                         i = close + 2;
                     }
                     continue;

@@ -150,6 +150,7 @@ namespace DerivSpec.Language.Syntax
                 from name in ident
                 from props in ident.Many()
                 from body in (from colon in Tok(':', "':'")
+                              from seps in optionalSeps
                               from eqn in equation
                               select (Items: new List<object> { eqn }, OneLine: true, End: ((EquationSyntax)eqn).Span.End))
                              .XOr(from seps in optionalSeps
