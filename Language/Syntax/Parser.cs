@@ -69,7 +69,7 @@ namespace DerivSpec.Language.Syntax
                 from open in Tok('(', "'('")
                 from e in expr
                 from close in Tok(')', "')'")
-                select e;
+                select e.Widen(TextSpan.FromBounds(open.Start, close.End));
             var primary = number.Select(t => (ExprSyntax)new NumberExpr(new NumberLit(t.Value, t.Text, t.Span)))
                 .XOr(nameOrCall)
                 .XOr(parenthesized)
