@@ -40,7 +40,7 @@ namespace DerivSpec.Generator
         {
             var files = context.AdditionalTextsProvider
                 .Where(static t => t.Path.EndsWith(".dspec", StringComparison.OrdinalIgnoreCase))
-                .Select(static (t, ct) => new DspecFile(t.Path, t.GetText(ct)?.ToString()))
+                .Select(static (t, ct) => DspecFile.Read(t, ct))
                 .WithTrackingName(Steps.Files);
 
             var project = context.AnalyzerConfigOptionsProvider
@@ -105,7 +105,20 @@ namespace DerivSpec.Generator
     }
 
     /// <summary>A .dspec file as the pipeline sees it. Text is null when it could not be read.</summary>
-    internal sealed record DspecFile(string Path, string? Text);
+    internal sealed record DspecFile(string Path, string? Text)
+    {
+        public static DspecFile Read(AdditionalText text, System.Threading.CancellationToken ct)
+        {
+            try
+            {
+                return new DspecFile(text.Path, text.GetText(ct)?.ToString());
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                return new DspecFile(text.Path, null);
+            }
+        }
+    }
 
     /// <summary>What the generator needs to know about the project.</summary>
     internal sealed record ProjectInfo(string? RootNamespace, string? ProjectDir)
@@ -126,7 +139,7 @@ namespace DerivSpec.Generator
         {
             if (file.Text is null)
                 return new FileResult(file.Path, EquatableArray<CheckedModel>.Empty, EquatableArray.Create(
-                    new DspecDiagnostic(Descriptors.UnreadableFileId, DspecSeverity.Error, "The .dspec file could not be read.", 0, 0, 1, 1, 1, 1)));
+                    new DspecDiagnostic(Descriptors.UnreadableFileId, DspecSeverity.Error, "The .dspec file '" + file.Path + "' could not be read.", 0, 0, 1, 1, 1, 1)));
             try
             {
                 ct.ThrowIfCancellationRequested();

@@ -172,8 +172,8 @@ namespace DerivSpec.Generator
                 FamilyKind.SecondOrder => "d2x/dz2",
                 _ => "x",
             };
-            w.Line("/// <summary>Family <c>" + CodeWriter.Xml(f.Name) + "</c>: " + CodeWriter.Xml(lhs + " = " + ExprPrinter.Print(f.Body)) +
-                   (f.OutputMap is null ? "" : CodeWriter.Xml("; map " + ExprPrinter.Print(f.OutputMap))) + ". Returns [B, d].</summary>");
+            w.Line("/// <summary>Family <c>" + CodeWriter.Xml(f.Name) + "</c>: " + CodeWriter.Xml(lhs + " = " + DspecPrinter.PrintExpression(f.Body)) +
+                   (f.OutputMap is null ? "" : CodeWriter.Xml("; map " + DspecPrinter.PrintExpression(f.OutputMap))) + ". Returns [B, d].</summary>");
             w.Open("private static " + Tensor + " Evaluate" + plan.FamilyIds[f.Index] + "(" + Decoding + ".QuadraturePoints q)");
             var ctx = new ExprContext(plan, f);
             string shape = f.Kind switch

@@ -38,7 +38,7 @@ public static class DspecRuntimeCompiler
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(path);
-        var run = Generate(new[] { (path, text) }, rootNamespace, cancellationToken);
+        var run = Generate(new[] { (path, text) }, rootNamespace, null, cancellationToken);
         var diagnostics = new List<DspecMessage>(run.GeneratorDiagnostics.Select(DspecMessage.From));
         if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
             return new DspecCompilation(false, diagnostics, run.Sources, null, Array.Empty<DspecModelFactory>());
@@ -87,11 +87,15 @@ public static class DspecRuntimeCompiler
 
     /// <summary>Runs the generator alone over .dspec files: generated sources (ordered by hint name) and the
     /// generator's diagnostics.</summary>
+    /// <param name="files">(path, text) of each .dspec file.</param>
+    /// <param name="rootNamespace">The project's RootNamespace (build_property.RootNamespace), or null.</param>
+    /// <param name="projectDir">The project directory (build_property.ProjectDir), or null; folders below it extend the namespace.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
     public static GeneratorOutput Generate(IEnumerable<(string Path, string Text)> files, string? rootNamespace = null,
-        CancellationToken cancellationToken = default)
+        string? projectDir = null, CancellationToken cancellationToken = default)
     {
         var additional = files.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToImmutableArray();
-        var options = new OptionsProvider(rootNamespace);
+        var options = new OptionsProvider(rootNamespace, projectDir);
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new DspecGenerator().AsSourceGenerator() }, additional, CSharpParseOptions, options);
         var host = CSharpCompilation.Create("DerivSpec.Host", Array.Empty<SyntaxTree>(), Array.Empty<MetadataReference>(),
@@ -150,7 +154,7 @@ public static class DspecRuntimeCompiler
     {
         private readonly Options _global;
 
-        public OptionsProvider(string? rootNamespace) => _global = new Options(rootNamespace);
+        public OptionsProvider(string? rootNamespace, string? projectDir) => _global = new Options(rootNamespace, projectDir);
 
         public override AnalyzerConfigOptions GlobalOptions => _global;
 
@@ -160,14 +164,24 @@ public static class DspecRuntimeCompiler
 
         private sealed class Options : AnalyzerConfigOptions
         {
-            public static readonly Options Empty = new(null);
+            public static readonly Options Empty = new(null, null);
             private readonly string? _rootNamespace;
+            private readonly string? _projectDir;
 
-            public Options(string? rootNamespace) => _rootNamespace = rootNamespace;
+            public Options(string? rootNamespace, string? projectDir)
+            {
+                _rootNamespace = rootNamespace;
+                _projectDir = projectDir;
+            }
 
             public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
             {
-                value = key == "build_property.RootNamespace" ? _rootNamespace : null;
+                value = key switch
+                {
+                    "build_property.RootNamespace" => _rootNamespace,
+                    "build_property.ProjectDir" => _projectDir,
+                    _ => null,
+                };
                 return value is not null;
             }
         }
