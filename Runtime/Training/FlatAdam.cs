@@ -44,7 +44,7 @@ public sealed class FlatAdam : IDisposable
                 long n = p.numel();
                 using var slice = flat.narrow(0, offset, n).view(p.shape);
                 slice.copy_(p);
-                using (p.set_(slice)) { }
+                p.set_(slice);          // returns p itself: do not dispose
                 using var g = grad.narrow(0, offset, n).view(p.shape);
                 p.grad = g;
                 offset += n;

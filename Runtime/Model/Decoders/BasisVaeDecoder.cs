@@ -103,7 +103,7 @@ public sealed class BasisVaeDecoder : FamilyDecoder
         int layers = weights.Count;
         for (int i = 0; i < layers; i++)
         {
-            h = torch.baddbmm(biases[i], h, weights[i]);
+            h = torch.bmm(h, weights[i]).add_(biases[i]);
             if (i < layers - 1) h = Nets.Apply(activation, h);
         }
         return h.squeeze(-1);
