@@ -1,0 +1,292 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DerivSpec.Runtime.Model;
+using DerivSpec.Runtime.Quadrature;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DerivSpec.Runtime.Decoding;
+
+/// <summary>
+/// Base of every decoder generated from a .dspec (CONTRACT §3). It owns
+/// <list type="bullet">
+/// <item>the Gauss–Legendre nodes and weights as buffers (they move with <c>.to(device)</c> and follow the dtype);</item>
+/// <item>the shared derivative network: one small MLP ℝ → ℝ^{d·K'} per latent dimension, stored as P groups of
+///   weights [P, in, out] and evaluated at all B·n·P quadrature points in one batched forward (K' = families that use
+///   <c>net</c>);</item>
+/// <item>the per-family parameters as two raw tensors, [F, d] for per-feature ones (x0) and [L, P, d] for per-latent
+///   ones (v0 and user parameters), with their constraint transforms and priors.</item>
+/// </list>
+/// Derived classes implement <see cref="EvaluateFamilies"/> by composing the primitives of <see cref="QuadraturePoints"/>
+/// and <see cref="DecoderMath"/>; forward(z [B, P]) returns [B, K, d].
+/// </summary>
+public abstract class DerivativeDecoder : FamilyDecoder
+{
+    private const string NodesName = "gl_nodes";
+    private const string WeightsName = "gl_weights";
+    private const string ShiftedName = "gl_shifted";
+    private const string ReflectedName = "gl_reflected";
+    private const string FeatureRawName = "feature_raw";
+    private const string LatentRawName = "latent_raw";
+
+    private readonly int _features;
+    private readonly string[] _familyNames;
+    private readonly int[] _storageRow;          // parameter index → row in its raw tensor
+    private readonly int _netLayers;
+    private readonly double[] _logPriorConstants; // per parameter: the constant part of its log density
+
+    /// <summary>The layout this decoder was built from.</summary>
+    public DecoderLayout Layout { get; }
+
+    /// <summary>Creates the decoder's tensors in <paramref name="dtype"/> on the CPU (so that initialisation depends
+    /// only on torch's CPU seed), then moves them to <paramref name="device"/> when given.</summary>
+    /// <param name="name">Module name.</param>
+    /// <param name="layout">Families, parameters, quadrature order and network shape.</param>
+    /// <param name="features">Number of features d ≥ 1.</param>
+    /// <param name="device">Target device (CPU when null).</param>
+    /// <param name="dtype">Floating dtype: float32 or float64.</param>
+    protected DerivativeDecoder(string name, DecoderLayout layout, int features, Device? device, ScalarType dtype)
+        : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        if (features < 1) throw new ArgumentOutOfRangeException(nameof(features), features, "The number of features must be at least 1.");
+        if (dtype != ScalarType.Float32 && dtype != ScalarType.Float64)
+            throw new ArgumentException($"A derivative decoder computes in float32 or float64, not {dtype}.", nameof(dtype));
+        Native.TorchLoader.EnsureLoaded();
+        Layout = layout;
+        _features = features;
+        _familyNames = layout.Families.Select(f => f.Name).ToArray();
+        int p = layout.LatentDim;
+
+        var rule = GaussLegendre.Create(layout.QuadratureOrder);
+        register_buffer(NodesName, tensor(rule.Nodes, dtype: dtype));
+        register_buffer(WeightsName, tensor(rule.Weights, dtype: dtype));
+        register_buffer(ShiftedName, tensor(rule.Nodes.Select(u => u + 1.0).ToArray(), dtype: dtype));
+        register_buffer(ReflectedName, tensor(rule.Nodes.Select(u => 1.0 - u).ToArray(), dtype: dtype));
+
+        // Shared derivative network, P groups; PyTorch's Linear initialisation U(−1/√in, 1/√in) per group.
+        if (layout.NetFamilies > 0)
+        {
+            var widths = new List<int> { 1 };
+            widths.AddRange(layout.DerivativeNet.Hidden);
+            widths.Add(features * layout.NetFamilies);
+            _netLayers = widths.Count - 1;
+            using (no_grad())
+            {
+                for (int l = 0; l < _netLayers; l++)
+                {
+                    double bound = 1.0 / Math.Sqrt(widths[l]);
+                    var w = (rand(new long[] { p, widths[l], widths[l + 1] }, dtype: dtype) * (2 * bound) - bound);
+                    var b = (rand(new long[] { p, 1, widths[l + 1] }, dtype: dtype) * (2 * bound) - bound);
+                    register_parameter(WeightName(l), new TorchSharp.Modules.Parameter(w, requires_grad: true));
+                    register_parameter(BiasName(l), new TorchSharp.Modules.Parameter(b, requires_grad: true));
+                }
+            }
+        }
+
+        // Family parameters, two raw tensors.
+        var parameters = layout.Parameters;
+        _storageRow = new int[parameters.Count];
+        var featureInit = new List<double>();
+        var latentInit = new List<double>();
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            double raw = Unconstrain(parameters[i]);
+            if (parameters[i].Shape == ParameterShape.Feature) { _storageRow[i] = featureInit.Count; featureInit.Add(raw); }
+            else { _storageRow[i] = latentInit.Count; latentInit.Add(raw); }
+        }
+        if (featureInit.Count > 0)
+        {
+            var t = tensor(featureInit.ToArray(), dtype: dtype).unsqueeze(1).expand(featureInit.Count, features).contiguous();
+            register_parameter(FeatureRawName, new TorchSharp.Modules.Parameter(t, requires_grad: true));
+        }
+        if (latentInit.Count > 0)
+        {
+            var t = tensor(latentInit.ToArray(), dtype: dtype).view(latentInit.Count, 1, 1).expand(latentInit.Count, p, features).contiguous();
+            register_parameter(LatentRawName, new TorchSharp.Modules.Parameter(t, requires_grad: true));
+        }
+        _logPriorConstants = parameters.Select(LogPriorConstant).ToArray();
+
+        if (device is not null && device.type != DeviceType.CPU) this.to(device);
+    }
+
+    private static string WeightName(int layer) => "net_w" + layer.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string BiasName(int layer) => "net_b" + layer.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <inheritdoc />
+    public override int Features => _features;
+
+    /// <inheritdoc />
+    public override int LatentDim => Layout.LatentDim;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> FamilyNames => _familyNames;
+
+    /// <summary>Gauss–Legendre order n.</summary>
+    public int QuadratureOrder => Layout.QuadratureOrder;
+
+    /// <summary>The Gauss–Legendre nodes u_i on [−1, 1] (buffer, [n]).</summary>
+    public Tensor QuadratureNodes => Buffer(NodesName);
+
+    /// <summary>The Gauss–Legendre weights w_i (buffer, [n]).</summary>
+    public Tensor QuadratureWeights => Buffer(WeightsName);
+
+    private Tensor Buffer(string name) => get_buffer(name) ?? throw new InvalidOperationException($"Buffer '{name}' is missing.");
+
+    private TorchSharp.Modules.Parameter Param(string name) =>
+        get_parameter(name) ?? throw new InvalidOperationException($"Parameter '{name}' is missing.");
+
+    /// <summary>The unconstrained tensor that holds parameter <paramref name="index"/> (a view into the shared raw
+    /// tensor: [d] or [P, d]).</summary>
+    public Tensor RawParameter(int index)
+    {
+        var spec = Layout.Parameters[index];
+        return spec.Shape == ParameterShape.Feature
+            ? Param(FeatureRawName).select(0, _storageRow[index])
+            : Param(LatentRawName).select(0, _storageRow[index]);
+    }
+
+    /// <summary>The constrained value of parameter <paramref name="index"/>: [d] for per-feature, [P, d] for per-latent parameters.</summary>
+    public Tensor ParameterValue(int index) => Constrain(Layout.Parameters[index], RawParameter(index));
+
+    /// <summary>The constrained value of a parameter by family and parameter name.</summary>
+    /// <exception cref="ArgumentException">No such parameter.</exception>
+    public Tensor ParameterValue(string family, string parameter)
+    {
+        int k = Array.IndexOf(_familyNames, family);
+        for (int i = 0; i < Layout.Parameters.Count; i++)
+            if (Layout.Parameters[i].Family == k && Layout.Parameters[i].Name == parameter) return ParameterValue(i);
+        throw new ArgumentException($"Decoder has no parameter '{family}.{parameter}'.");
+    }
+
+    /// <summary>Evaluates the shared derivative network at points <paramref name="tau"/> [B, P, m] (column p feeds
+    /// group p) in one batched forward; returns [K', B, P, m, d] with K' the families that use <c>net</c>, in
+    /// <see cref="DecoderLayout.NetSlots"/> order.</summary>
+    public Tensor DerivativeNetwork(Tensor tau)
+    {
+        if (Layout.NetFamilies == 0) throw new InvalidOperationException("No family of this decoder uses the derivative network.");
+        if (tau.dim() != 3 || tau.shape[1] != LatentDim)
+            throw new ArgumentException($"Expected points of shape [B, {LatentDim}, m], got [{string.Join(", ", tau.shape)}].", nameof(tau));
+        long b = tau.shape[0], m = tau.shape[2];
+        int p = LatentDim;
+        var h = tau.permute(1, 0, 2).reshape(p, b * m, 1);
+        var act = Layout.DerivativeNet.Activation;
+        for (int l = 0; l < _netLayers; l++)
+        {
+            h = bmm(h, Param(WeightName(l))).add_(Param(BiasName(l)));
+            if (l < _netLayers - 1) h = DecoderMath.Activate(h, act);
+        }
+        return h.view(p, b, m, Layout.NetFamilies, _features).permute(3, 1, 0, 2, 4);
+    }
+
+    /// <summary>forward(z [B, P]) → [B, K, d].</summary>
+    public override Tensor forward(Tensor z)
+    {
+        if (z.dim() != 2 || z.shape[1] != LatentDim)
+            throw new ArgumentException($"{GetName()} expects z of shape [B, {LatentDim}], got [{string.Join(", ", z.shape)}].", nameof(z));
+        var points = new QuadraturePoints(this, z);
+        var outputs = EvaluateFamilies(points);
+        if (outputs.Length != _familyNames.Length)
+            throw new InvalidOperationException($"{GetName()} evaluated {outputs.Length} families, expected {_familyNames.Length}.");
+        long b = z.shape[0];
+        var expanded = new Tensor[outputs.Length];
+        for (int k = 0; k < outputs.Length; k++) expanded[k] = outputs[k].expand(b, _features);
+        return stack(expanded, dim: 1);
+    }
+
+    /// <summary>Evaluates every family at the batch described by <paramref name="q"/>: K tensors of shape [B, d]
+    /// (or broadcastable to it), in family index order.</summary>
+    protected abstract Tensor[] EvaluateFamilies(QuadraturePoints q);
+
+    /// <inheritdoc />
+    public override Tensor LogPrior()
+    {
+        Tensor? total = null;
+        for (int i = 0; i < Layout.Parameters.Count; i++)
+        {
+            var spec = Layout.Parameters[i];
+            if (spec.Prior == ParameterPriorKind.None) continue;
+            var term = LogDensity(spec, ParameterValue(i), _logPriorConstants[i]).sum();
+            total = total is null ? term : total + term;
+        }
+        if (total is not null) return total;
+        var reference = Buffer(WeightsName);
+        return zeros(Array.Empty<long>(), dtype: reference.dtype, device: reference.device);
+    }
+
+    // ---- constraints and priors -------------------------------------------------------------------------------
+
+    internal static Tensor Constrain(ParameterLayout spec, Tensor raw) => spec.Constraint switch
+    {
+        ParameterConstraintKind.None => raw,
+        ParameterConstraintKind.Positive => nn.functional.softplus(raw),
+        ParameterConstraintKind.Negative => -nn.functional.softplus(raw),
+        ParameterConstraintKind.Interval => sigmoid(raw) * (spec.Upper - spec.Lower) + spec.Lower,
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Constraint, "Unknown constraint."),
+    };
+
+    internal static double Unconstrain(ParameterLayout spec)
+    {
+        double v = spec.Init;
+        return spec.Constraint switch
+        {
+            ParameterConstraintKind.None => v,
+            ParameterConstraintKind.Positive => InverseSoftplus(v),
+            ParameterConstraintKind.Negative => InverseSoftplus(-v),
+            ParameterConstraintKind.Interval => Logit((v - spec.Lower) / (spec.Upper - spec.Lower)),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Constraint, "Unknown constraint."),
+        };
+    }
+
+    private static double InverseSoftplus(double y) => y > 20 ? y + Math.Log(-ExpM1(-y)) : Math.Log(ExpM1(y));
+
+    /// <summary>eˣ − 1 without cancellation for small |x|.</summary>
+    private static double ExpM1(double x) => Math.Abs(x) < 1e-5 ? x + 0.5 * x * x + x * x * x / 6 : Math.Exp(x) - 1;
+
+    private static double Logit(double t) => Math.Log(t) - Math.Log(1 - t);
+
+    private const double HalfLog2Pi = 0.91893853320467274178;
+
+    private static double LogPriorConstant(ParameterLayout s) => s.Prior switch
+    {
+        ParameterPriorKind.None => 0,
+        ParameterPriorKind.Normal => -Math.Log(s.PriorB) - HalfLog2Pi,
+        ParameterPriorKind.Gamma => s.PriorA * Math.Log(s.PriorB) - LogGamma(s.PriorA),
+        ParameterPriorKind.LogNormal => -Math.Log(s.PriorB) - HalfLog2Pi,
+        ParameterPriorKind.HalfNormal => Math.Log(2) - Math.Log(s.PriorA) - HalfLog2Pi,
+        ParameterPriorKind.Exponential => Math.Log(s.PriorA),
+        _ => 0,
+    };
+
+    private static Tensor LogDensity(ParameterLayout s, Tensor x, double constant) => s.Prior switch
+    {
+        ParameterPriorKind.Normal => ((x - s.PriorA) / s.PriorB).square() * -0.5 + constant,
+        ParameterPriorKind.Gamma => log(x) * (s.PriorA - 1) - x * s.PriorB + constant,
+        ParameterPriorKind.LogNormal => ((log(x) - s.PriorA) / s.PriorB).square() * -0.5 - log(x) + constant,
+        ParameterPriorKind.HalfNormal => (x / s.PriorA).square() * -0.5 + constant,
+        ParameterPriorKind.Exponential => x * -s.PriorA + constant,
+        _ => throw new ArgumentOutOfRangeException(nameof(s), s.Prior, "Unknown prior."),
+    };
+
+    /// <summary>log Γ(x) for x &gt; 0 (Lanczos, g = 7, n = 9; relative error below 1e-13).</summary>
+    internal static double LogGamma(double x)
+    {
+        if (x < 0.5) return Math.Log(Math.PI / Math.Abs(Math.Sin(Math.PI * x))) - LogGamma(1 - x);
+        ReadOnlySpan<double> c = stackalloc double[]
+        {
+            0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+            12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+        };
+        x -= 1;
+        double a = c[0];
+        double t = x + 7.5;
+        for (int i = 1; i < 9; i++) a += c[i] / (x + i);
+        return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(a);
+    }
+
+    // ---- state used by QuadraturePoints ------------------------------------------------------------------------
+
+    internal Tensor ShiftedNodes => Buffer(ShiftedName);
+    internal Tensor ReflectedNodes => Buffer(ReflectedName);
+}
