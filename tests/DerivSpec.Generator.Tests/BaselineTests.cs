@@ -152,3 +152,21 @@ public class BaselineTests
         Assert.Contains("  + 2  B", d);
     }
 }
+
+/// <summary>The paper's model exists twice (spec/ for the language reference, Examples/ for the build); they must agree.</summary>
+public class PaperModelConsistencyTests
+{
+    [Fact]
+    public void ExamplesAndSpecPaperModelsHaveTheSameFamiliesAndSettings()
+    {
+        var spec = DerivSpec.Language.DspecCompiler.Compile(File.ReadAllText(Path.Combine(TestSupport.RepoRoot, "spec/examples/paper.dspec")), "spec");
+        var example = DerivSpec.Language.DspecCompiler.Compile(File.ReadAllText(Path.Combine(TestSupport.RepoRoot, "Examples/Synthetic/paper.dspec")), "example");
+        Assert.Empty(spec.Diagnostics);
+        Assert.Empty(example.Diagnostics);
+        var a = Assert.Single(spec.Models);
+        var b = Assert.Single(example.Models);
+        Assert.Equal(a with { Name = "_", Namespace = null }, b with { Name = "_", Namespace = null });
+        Assert.Equal("Paper", b.Name); // Examples/Synthetic's code uses the class Paper
+        Assert.Null(b.Namespace);      // → the project's root namespace, DerivSpec.Examples.Synthetic
+    }
+}
