@@ -20,7 +20,7 @@ torch.manual_seed(1);
 var dec = new TestDerivativeDecoder(50, new[] { "increasing", "decreasing", "increasing" }, hiddenWidth: 64, order: 15);
 using var model = new BasisDeVAE(dec, ModelDefaults.Paper, new ModelOptions { Seed = 1 });
 var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
-var hist = model.Train(data, new TrainOptions { Epochs = epochs, BatchSize = batch, Seed = 1, Device = "cpu" });
+var hist = model.Train(data, new TrainOptions { Epochs = epochs, BatchSize = batch, Seed = 1, Device = "cpu", Threads = threads });
 var cpuTotal = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
 var secs = hist.Skip(1).Select(h => h.Seconds).OrderBy(s => s).ToArray();
 double median = secs[secs.Length / 2];
