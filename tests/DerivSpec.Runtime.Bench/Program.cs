@@ -53,6 +53,12 @@ if (Environment.GetEnvironmentVariable("DSPEC_PROFILE") == "1")
     Time("decoder forward+backward", () => { var z = zb.requires_grad_(true); dec.forward(z).sum().backward(); });
     Time("decoder forward+backward (params)", () => { dec.forward(zb.detach()).sum().backward(); });
     Time("encoder forward", () => mod.Encoder.forward(xb));
+    var locFixed = dec.forward(zb).detach();
+    Time("encoder fwd+bwd", () => { var (mu, sg) = mod.Encoder.forward(xb); (mu.sum() + sg.sum()).backward(); });
+    Time("likelihood expected-loglik fwd+bwd", () => {
+        var loc = locFixed.requires_grad_(true);
+        var logPhi = torch.nn.functional.log_softmax(mod.PhiLogits, 1); var phi = logPhi.exp();
+        mod.Likelihood.ExpectedLogLikelihood(xb, loc, zb, null, phi.t()).backward(); });
     Time("encoder+likelihood+loss fwd+bwd (decoder output detached)", () => {
         var (mu, sg) = mod.Encoder.forward(xb); var z = GaussianEncoder.Sample(mu, sg);
         var loc = dec.forward(z).detach().requires_grad_(true);
