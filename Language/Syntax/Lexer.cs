@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
@@ -16,9 +17,18 @@ namespace DerivSpec.Language.Syntax
 
         private static readonly HashSet<string> s_statementKeywords = new HashSet<string> { "model", "family", "param", "let", "map", "namespace" };
 
+        private static readonly string[] s_punctuation = BuildPunctuation();
+
+        private static string[] BuildPunctuation()
+        {
+            var table = new string[128];
+            foreach (char p in "()[]{},:=+-*/^~><.;") table[p] = p.ToString();
+            return table;
+        }
+
         public static List<Token> Lex(string text, DiagnosticBag diagnostics)
         {
-            var raw = new List<Token>();
+            var raw = new List<Token>(Math.Min(text.Length / 2 + 16, 1 << 22));
             int i = 0, n = text.Length;
             while (i < n)
             {
@@ -63,11 +73,11 @@ namespace DerivSpec.Language.Syntax
                 {
                     case '(': case ')': case '[': case ']': case '{': case '}': case ',': case ':': case '=':
                     case '+': case '-': case '*': case '/': case '^': case '~': case '>': case '<': case '.':
-                        raw.Add(new Token(c, i, 1, c.ToString()));
+                        raw.Add(new Token(c, i, 1, s_punctuation[c]));
                         i++;
                         continue;
                     case ';':
-                        raw.Add(new Token(TokenKind.Separator, i, 1, ";"));
+                        raw.Add(new Token(TokenKind.Separator, i, 1, s_punctuation[';']));
                         i++;
                         continue;
                 }
