@@ -1,0 +1,161 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using DerivSpec.Language.Semantics;
+
+namespace DerivSpec.Language.Printing
+{
+    /// <summary>Canonical text of checked models and expressions (see <see cref="DspecPrinter"/>).</summary>
+    internal static class Printer
+    {
+        public static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+        public static string Print(Expr e)
+        {
+            var sb = new StringBuilder();
+            Write(sb, e, 0);
+            return sb.ToString();
+        }
+
+        // Precedence: 1 additive, 2 multiplicative, 3 unary minus, 4 power, 5 atoms.
+        private static int Prec(Expr e) => e switch
+        {
+            Binary b when b.Op == BinaryOp.Add || b.Op == BinaryOp.Subtract => 1,
+            Binary b when b.Op == BinaryOp.Multiply || b.Op == BinaryOp.Divide => 2,
+            Unary => 3,
+            Binary => 4,
+            Num n when n.Value < 0 => 3,
+            _ => 5,
+        };
+
+        private static void Write(StringBuilder sb, Expr e, int minPrec)
+        {
+            bool parens = Prec(e) < minPrec;
+            if (parens) sb.Append('(');
+            switch (e)
+            {
+                case Num n:
+                    if (n.Value < 0) sb.Append('-').Append(Number(-n.Value));
+                    else sb.Append(Number(n.Value));
+                    break;
+                case Var v:
+                    sb.Append(v.Name);
+                    break;
+                case Unary u:
+                    sb.Append('-');
+                    // '-' applies to a power or atom directly; '--x' nests.
+                    Write(sb, u.Operand, 3);
+                    break;
+                case Binary b:
+                    {
+                        int p = Prec(e);
+                        if (b.Op == BinaryOp.Power)
+                        {
+                            Write(sb, b.Left, 5);
+                            sb.Append(" ^ ");
+                            Write(sb, b.Right, 3); // right-associative; a unary minus may follow '^'
+                        }
+                        else
+                        {
+                            Write(sb, b.Left, p);
+                            sb.Append(b.Op switch { BinaryOp.Add => " + ", BinaryOp.Subtract => " - ", BinaryOp.Multiply => " * ", _ => " / " });
+                            Write(sb, b.Right, p + 1);
+                        }
+                        break;
+                    }
+                case Call c:
+                    sb.Append(c.Fn.ToString().ToLowerInvariant()).Append('(');
+                    Write(sb, c.Arg, 0);
+                    sb.Append(')');
+                    break;
+                case Integral i:
+                    sb.Append("integral(");
+                    Write(sb, i.Body, 0);
+                    sb.Append(')');
+                    break;
+            }
+            if (parens) sb.Append(')');
+        }
+
+        public static string Print(IEnumerable<CheckedModel> models)
+        {
+            var sb = new StringBuilder();
+            string? ns = null;
+            bool first = true;
+            foreach (var m in models)
+            {
+                if (!first) sb.Append('\n');
+                if (m.Namespace != ns && m.Namespace != null)
+                {
+                    sb.Append("namespace ").Append(m.Namespace).Append("\n\n");
+                }
+                ns = m.Namespace ?? ns;
+                WriteModel(sb, m);
+                first = false;
+            }
+            return sb.ToString();
+        }
+
+        private static void WriteModel(StringBuilder sb, CheckedModel m)
+        {
+            sb.Append("model ").Append(m.Name).Append(" {\n");
+            sb.Append("  latent ").Append(m.LatentDim).Append('\n');
+            sb.Append("  order ").Append(m.QuadratureOrder).Append('\n');
+            sb.Append("  likelihood ").Append(Checker.LikelihoodNames[(int)m.Likelihood]).Append('\n');
+            sb.Append("  net ").Append(Net(m.DerivativeNet)).Append('\n');
+            sb.Append("  encoder ").Append(Net(m.Encoder)).Append('\n');
+            sb.Append("  alpha ").Append(Number(m.Hyper.Alpha)).Append('\n');
+            sb.Append("  beta ").Append(Number(m.Hyper.Beta)).Append('\n');
+            sb.Append("  gamma ").Append(Number(m.Hyper.Gamma)).Append('\n');
+            sb.Append("  anneal ").Append(Number(m.Hyper.AnnealFraction)).Append('\n');
+            foreach (var f in m.Families)
+            {
+                sb.Append('\n');
+                WriteFamily(sb, f);
+            }
+            sb.Append("}\n");
+        }
+
+        private static string Net(NetShape n) =>
+            "[" + string.Join(", ", n.Hidden.Select(w => w.ToString(CultureInfo.InvariantCulture))) + "] " + Checker.ActivationNames[(int)n.Activation];
+
+        private static void WriteFamily(StringBuilder sb, CheckedFamily f)
+        {
+            sb.Append("  family ").Append(f.Name);
+            for (int bit = 0; bit < Checker.PropertyNames.Length; bit++)
+                if (((int)f.Declared & (1 << bit)) != 0) sb.Append(' ').Append(Checker.PropertyNames[bit]);
+            string lhs = f.Kind switch { FamilyKind.FirstOrder => "dx/dz", FamilyKind.SecondOrder => "d2x/dz2", _ => "x" };
+            var shown = f.Parameters.Where(p => !p.IsBuiltin || !IsDefaultBuiltin(p)).ToList();
+            if (shown.Count == 0 && f.OutputMap == null)
+            {
+                sb.Append(": ").Append(lhs).Append(" = ").Append(Print(f.Body)).Append('\n');
+                return;
+            }
+            sb.Append(" {\n");
+            foreach (var p in shown)
+            {
+                sb.Append("    param ").Append(p.Name);
+                switch (p.Constraint.Kind)
+                {
+                    case ConstraintKind.Positive: sb.Append(" > 0"); break;
+                    case ConstraintKind.Negative: sb.Append(" < 0"); break;
+                    case ConstraintKind.Interval: sb.Append(" in (").Append(Number(p.Constraint.Lower)).Append(", ").Append(Number(p.Constraint.Upper)).Append(')'); break;
+                }
+                if (p.Prior is Prior prior)
+                {
+                    sb.Append(" ~ ").Append(Checker.PriorNames[(int)prior.Kind]).Append('(').Append(Number(prior.A));
+                    if (prior.Kind != PriorKind.HalfNormal && prior.Kind != PriorKind.Exponential) sb.Append(", ").Append(Number(prior.B));
+                    sb.Append(')');
+                }
+                sb.Append(" init ").Append(Number(p.Init)).Append('\n');
+            }
+            sb.Append("    ").Append(lhs).Append(" = ").Append(Print(f.Body)).Append('\n');
+            if (f.OutputMap != null) sb.Append("    map ").Append(Print(f.OutputMap)).Append('\n');
+            sb.Append("  }\n");
+        }
+
+        private static bool IsDefaultBuiltin(CheckedParameter p) =>
+            p.Constraint.Kind == ConstraintKind.None && p.Prior == null && p.Init == 0;
+    }
+}

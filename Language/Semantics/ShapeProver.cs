@@ -1,0 +1,653 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DerivSpec.Language.Printing;
+using DerivSpec.Language.Syntax;
+
+namespace DerivSpec.Language.Semantics
+{
+    internal enum ShapeKind { None, Crossing, SignChange, Valley, Peak }
+
+    /// <summary>
+    /// A structural fact about f(v) on all of ℝ, anchored at a point a (an expression constant in v):
+    /// Crossing(d): strictly monotone (increasing if d = +1) with f(a) = 0;
+    /// SignChange(d): sign f(v) = d·sign(v − a);
+    /// Valley: nonincreasing on (−∞, a], nondecreasing on [a, ∞) (strictly when Strict);
+    /// Peak: the mirror image (strict Peak = one interior maximum at a).
+    /// </summary>
+    internal sealed class Shape
+    {
+        public Shape(ShapeKind kind, Expr anchor, int dir, bool strict) { Kind = kind; Anchor = anchor; Dir = dir; Strict = strict; }
+        public ShapeKind Kind { get; }
+        public Expr Anchor { get; }
+        public int Dir { get; }
+        public bool Strict { get; }
+        public bool IsCrossingLike => Kind == ShapeKind.Crossing || Kind == ShapeKind.SignChange;
+    }
+
+    /// <summary>Everything known about an expression as a function of the variable of analysis.</summary>
+    internal sealed class Fact
+    {
+        public Fact(Interval range, Mono mono, bool bounded, Shape? shape = null)
+        { Range = range; Mono = mono; Bounded = bounded || mono.IsConstant || range.IsFinite; Shape = shape; }
+        public Interval Range { get; }
+        public Mono Mono { get; }
+        /// <summary>For every fixed value of the parameters (and net), bounded over the variable.</summary>
+        public bool Bounded { get; }
+        public Shape? Shape { get; }
+    }
+
+    /// <summary>
+    /// Sign/range + monotonicity analysis of the checked expressions, and the proofs of declared properties.
+    /// The rules are documented in spec/README.md ("Proof rules"); this class is their implementation.
+    /// </summary>
+    internal sealed class ShapeProver
+    {
+        private readonly DiagnosticBag _d;
+        private readonly Dictionary<Expr, TextSpan> _spans;
+        private readonly CheckedFamily _family;
+        private readonly int _latent;
+        private readonly TextSpan _bodySpan;
+        private readonly TextSpan? _mapSpan;
+        private readonly List<Name> _propertyNames;
+        private readonly Dictionary<string, CheckedParameter> _params;
+        private Dictionary<Expr, Fact> _memo = new Dictionary<Expr, Fact>(ReferenceComparer<Expr>.Instance);
+        private Fact? _xFact; // in a map: the value before the map
+        private bool _integrandVar; // true while analysing an integrand (z is τ)
+
+        public ShapeProver(DiagnosticBag d, Dictionary<Expr, TextSpan> spans, CheckedFamily family, int latent,
+            TextSpan bodySpan, TextSpan? mapSpan, List<Name> propertyNames)
+        {
+            _d = d; _spans = spans; _family = family; _latent = latent; _bodySpan = bodySpan; _mapSpan = mapSpan;
+            _propertyNames = propertyNames;
+            _params = family.Parameters.ToDictionary(p => p.Name);
+        }
+
+        /// <summary>The facts about the family's output, per latent coordinate (other coordinates fixed).</summary>
+        internal sealed class FamilyFacts
+        {
+            public FamilyFacts(Fact body, Fact shapeFn, Fact preMap, Fact? map, Fact final)
+            { Body = body; ShapeFn = shapeFn; PreMap = preMap; Map = map; Final = final; }
+            public Fact Body { get; }
+            public Fact ShapeFn { get; }
+            public Fact PreMap { get; }
+            public Fact? Map { get; }
+            public Fact Final { get; }
+        }
+
+        public FamilyFacts Analyze()
+        {
+            var f = _family;
+            Fact body;
+            Fact s;
+            switch (f.Kind)
+            {
+                case FamilyKind.FirstOrder:
+                    {
+                        _integrandVar = true;
+                        body = Eval(f.Body);
+                        _integrandVar = false;
+                        // s(z) = ∫₀ᶻ e: s' = e.
+                        s = IntegralOf(body);
+                        break;
+                    }
+                case FamilyKind.SecondOrder:
+                    {
+                        _integrandVar = true;
+                        body = Eval(f.Body);
+                        _integrandVar = false;
+                        // s'(z) = v0 + ∫₀ᶻ e. Only when e ≡ 0 is the sign of s' known (that of v0).
+                        var v0 = ParamRange(_params["v0"]);
+                        if (body.Range.IsZero)
+                        {
+                            var m = Mono.FromDelta(SignMath.Of(v0));
+                            s = new Fact(v0.IsZero ? Interval.Point(0) : Interval.All, m, v0.IsZero);
+                        }
+                        else s = new Fact(Interval.All, Mono.Unknown, false);
+                        break;
+                    }
+                default:
+                    body = Eval(f.Body);
+                    s = body;
+                    break;
+            }
+            // x = x0 + Σ_p s(z_p): per coordinate, the other terms are constants.
+            var x0 = ParamRange(_params["x0"]);
+            var pre = new Fact(x0 + s.Range.Times(_latent), s.Mono, s.Bounded,
+                s.Shape != null && (s.Shape.Kind == ShapeKind.Peak || s.Shape.Kind == ShapeKind.Valley) ? s.Shape : null);
+            if (f.OutputMap == null) return new FamilyFacts(body, s, pre, null, pre);
+            _xFact = new Fact(pre.Range, Mono.StrictlyIncreasing, pre.Bounded);
+            _memo = new Dictionary<Expr, Fact>(ReferenceComparer<Expr>.Instance);
+            var map = Eval(f.OutputMap);
+            _xFact = null;
+            // Compose: final(z) = g(pre(z)).
+            Mono mono;
+            if (map.Mono.IsConstant || pre.Mono.IsConstant) mono = Mono.Constant;
+            else if (map.Mono.IsUnknown || pre.Mono.IsUnknown) mono = Mono.Unknown;
+            else mono = map.Mono.NonDecreasing ? pre.Mono : pre.Mono.Flip();
+            if (!mono.IsUnknown && !mono.IsConstant) mono = new Mono(mono.NonDecreasing, mono.NonIncreasing, map.Mono.Strict && pre.Mono.Strict);
+            Shape? shape = null;
+            if (pre.Shape != null && map.Mono.Strict)
+            {
+                var kind = map.Mono.NonDecreasing ? pre.Shape.Kind : pre.Shape.Kind == ShapeKind.Peak ? ShapeKind.Valley : ShapeKind.Peak;
+                shape = new Shape(kind, pre.Shape.Anchor, 0, pre.Shape.Strict);
+            }
+            return new FamilyFacts(body, s, pre, map, new Fact(map.Range, mono, map.Bounded, shape));
+        }
+
+        public bool ProveDeclared()
+        {
+            var declared = _family.Declared;
+            FamilyFacts facts = Analyze();
+            WarnDomains();
+            if (declared == ShapeProperties.None) return true;
+            bool ok = true;
+            var fin = facts.Final;
+            string name = _family.Name;
+            bool first = _family.Kind == FamilyKind.FirstOrder, second = _family.Kind == FamilyKind.SecondOrder;
+            string bodyText = Printer.Print(_family.Body);
+            string equation = first ? "dx/dz = " : second ? "d2x/dz2 = " : "x = ";
+
+            if ((declared & ShapeProperties.Increasing) != 0 && !fin.Mono.NonDecreasing)
+            {
+                ok = false;
+                var (span, why) = WhyNotMonotone(facts, increasing: true, equation, bodyText);
+                _d.Report(DiagnosticCatalog.CannotProveIncreasing, span, name, why);
+            }
+            if ((declared & ShapeProperties.Decreasing) != 0 && !fin.Mono.NonIncreasing)
+            {
+                ok = false;
+                var (span, why) = WhyNotMonotone(facts, increasing: false, equation, bodyText);
+                _d.Report(DiagnosticCatalog.CannotProveDecreasing, span, name, why);
+            }
+            if ((declared & ShapeProperties.Transient) != 0 && !(fin.Shape != null && fin.Shape.Kind == ShapeKind.Peak && fin.Shape.Strict))
+            {
+                ok = false;
+                var (span, why) = WhyNotTransient(facts, equation, bodyText);
+                _d.Report(DiagnosticCatalog.CannotProveTransient, span, name, why);
+            }
+            if ((declared & ShapeProperties.Nonnegative) != 0 && !fin.Range.NonNegative)
+            {
+                ok = false;
+                string why;
+                TextSpan span;
+                if (facts.Map != null)
+                {
+                    span = _mapSpan!.Value;
+                    why = $"the output map ranges over {fin.Range} (for x in {facts.PreMap.Range})";
+                }
+                else
+                {
+                    span = _bodySpan;
+                    var x0 = ParamRange(_params["x0"]);
+                    why = $"x = x0 + Σ_p s(z_p) ranges over {fin.Range} (x0 in {x0}, s in {facts.ShapeFn.Range}); "
+                        + (x0.NonNegative ? "" : "constrain x0 (e.g. 'param x0 > 0') and ")
+                        + "make s nonnegative, or add an output map such as 'map softplus(x)'";
+                }
+                _d.Report(DiagnosticCatalog.CannotProveNonnegative, span, name, why);
+            }
+            if ((declared & ShapeProperties.Bounded) != 0 && !fin.Bounded)
+            {
+                ok = false;
+                TextSpan span;
+                string why;
+                if (facts.Map != null)
+                {
+                    span = _mapSpan!.Value;
+                    why = "the output map is not bounded for unbounded x; use a bounded map such as 'map lo + (hi - lo) * sigmoid(x)'";
+                }
+                else if (first || second)
+                {
+                    span = _bodySpan;
+                    why = (first ? "s(z) = ∫₀ᶻ e(τ) dτ" : "s(z) = v0·z + ∫₀ᶻ (z − τ) e(τ) dτ")
+                        + " is unbounded over z ∈ ℝ unless e is identically 0; add a bounded output map such as 'map sigmoid(x)'";
+                }
+                else
+                {
+                    var (blame, detail) = BlameUnbounded(_family.Body);
+                    span = SpanOf(blame);
+                    why = $"'{Short(blame)}' is not bounded in z{detail}";
+                }
+                _d.Report(DiagnosticCatalog.CannotProveBounded, span, name, why);
+            }
+            return ok;
+        }
+
+        // ------------------------------------------------------------------ explanations
+
+        private (TextSpan, string) WhyNotMonotone(FamilyFacts facts, bool increasing, string equation, string bodyText)
+        {
+            string word = increasing ? "nondecreasing" : "nonincreasing";
+            if (facts.Map != null && !facts.PreMap.Mono.IsUnknown)
+            {
+                // The value before the map is monotone (or constant); the map spoils or flips it.
+                if (facts.Map.Mono.IsUnknown)
+                    return (_mapSpan!.Value, $"the output map is not monotone in x (x ranges over {facts.PreMap.Range}), so it does not preserve the monotonicity of x");
+                return (_mapSpan!.Value, $"x before the map is {facts.PreMap.Mono} in z and the output map is {facts.Map.Mono} in x, so the output is {facts.Final.Mono} in z");
+            }
+            switch (_family.Kind)
+            {
+                case FamilyKind.FirstOrder:
+                    {
+                        string need = increasing ? "≥ 0" : "≤ 0";
+                        return (_bodySpan, $"{equation}{bodyText} must be {need} for every z, but its range is {facts.Body.Range}");
+                    }
+                case FamilyKind.SecondOrder:
+                    return (_bodySpan, "dx/dz = v0 + ∫₀ᶻ e(τ) dτ takes both signs over z ∈ ℝ unless e is identically 0 "
+                        + $"(here e = {bodyText} ranges over {facts.Body.Range}); use a first-order family 'dx/dz = …' instead");
+                default:
+                    {
+                        if (!facts.Body.Mono.IsUnknown)
+                            return (_bodySpan, $"x = {bodyText} is {facts.Body.Mono} in z");
+                        var (blame, detail) = BlameMonotone(_family.Body);
+                        return (SpanOf(blame), $"x = {Short(_family.Body)} is not provably {word} in z: {detail}");
+                    }
+            }
+        }
+
+        private (TextSpan, string) WhyNotTransient(FamilyFacts facts, string equation, string bodyText)
+        {
+            if (facts.Map != null && facts.PreMap.Shape != null && facts.PreMap.Shape.Kind == ShapeKind.Peak && facts.PreMap.Shape.Strict)
+                return (_mapSpan!.Value, $"the output map must be strictly increasing in x to keep a single maximum, but it is {facts.Map.Mono}");
+            var shape = facts.Final.Shape;
+            if (shape != null && shape.Kind == ShapeKind.Valley)
+                return (_bodySpan, "the output has a single minimum, not a maximum");
+            switch (_family.Kind)
+            {
+                case FamilyKind.FirstOrder:
+                    return (_bodySpan, $"{equation}{bodyText} must be positive before one point a and negative after it, "
+                        + "as in '-(z - a) * softplus(net)' (a constant in z)");
+                case FamilyKind.SecondOrder:
+                    return (_bodySpan, "a second-order family gives no control over where dx/dz changes sign; "
+                        + "use 'x = A * exp(-square(h))' with h = (z - a) * u (see the transient rule)");
+                default:
+                    return (_bodySpan, $"x = {Short(_family.Body)} does not have the form A·exp(−h²) (or g of it, g strictly increasing) "
+                        + "with A > 0 and h = (z − a)·u, where u > 0 and u is constant in z or nonincreasing before a and nondecreasing after a "
+                        + "(e.g. u = softplus(c + integral((z - a) * softplus(net))))");
+            }
+        }
+
+        /// <summary>Finds the smallest subexpression whose monotonicity is unknown although its operands' are known.</summary>
+        private (Expr, string) BlameMonotone(Expr e)
+        {
+            var node = e;
+            for (int guard = 0; guard < 10000; guard++)
+            {
+                Expr? child = Children(node).FirstOrDefault(c => Get(c).Mono.IsUnknown && !(c is Var v && v.Kind == VarKind.Net));
+                if (child == null) break;
+                node = child;
+            }
+            string detail = node switch
+            {
+                Binary b when b.Op == BinaryOp.Add || b.Op == BinaryOp.Subtract => $"'{Short(node)}' combines a term that is {Get(b.Left).Mono} with one that is {Get(b.Right).Mono}",
+                Binary b when b.Op == BinaryOp.Multiply || b.Op == BinaryOp.Divide => $"in '{Short(node)}' the factors range over {Get(b.Left).Range} and {Get(b.Right).Range}, so the product's direction is unknown",
+                Call c when c.Fn == Function.Square || c.Fn == Function.Abs => $"the argument of '{Short(node)}' ranges over {Get(c.Arg).Range}, which contains both signs",
+                Integral i => $"the integrand of '{Short(node)}' ranges over {IntegrandRange(i)}, which contains both signs",
+                _ => $"'{Short(node)}' is not monotone in z",
+            };
+            return (node, detail);
+        }
+
+        private Interval IntegrandRange(Integral i) => Get(i).Range.IsZero ? Interval.Point(0) : _integrandRanges.TryGetValue(i, out var r) ? r : Interval.All;
+
+        private readonly Dictionary<Expr, Interval> _integrandRanges = new Dictionary<Expr, Interval>(ReferenceComparer<Expr>.Instance);
+
+        private (Expr, string) BlameUnbounded(Expr e)
+        {
+            var node = e;
+            for (int guard = 0; guard < 10000; guard++)
+            {
+                Expr? child = Children(node).FirstOrDefault(c => !Get(c).Bounded);
+                if (child == null) break;
+                node = child;
+            }
+            string detail = node switch
+            {
+                Var v when v.Kind == VarKind.Z => "",
+                Integral => " (an integral over z ∈ ℝ is unbounded unless its integrand is identically 0)",
+                _ => "",
+            };
+            return (node, detail);
+        }
+
+        private IEnumerable<Expr> Children(Expr e) => e switch
+        {
+            Unary u => new[] { u.Operand },
+            Binary b => new[] { b.Left, b.Right },
+            Call c => new[] { c.Arg },
+            _ => Array.Empty<Expr>(), // do not descend into integrals: their body is a function of τ
+        };
+
+        private Fact Get(Expr e) => _memo.TryGetValue(e, out var f) ? f : new Fact(Interval.All, Mono.Unknown, false);
+
+        private TextSpan SpanOf(Expr e) => _spans.TryGetValue(e, out var s) ? s : _bodySpan;
+
+        private static string Short(Expr e)
+        {
+            var s = Printer.Print(e);
+            return s.Length <= 60 ? s : s.Substring(0, 57) + "...";
+        }
+
+        // ------------------------------------------------------------------ domain warnings
+
+        private readonly List<(Expr Node, string What, string Why)> _domainIssues = new List<(Expr, string, string)>();
+
+        private void WarnDomains()
+        {
+            foreach (var (node, what, why) in _domainIssues)
+                _d.Report(DiagnosticCatalog.PossiblyUndefined, SpanOf(node), what, why);
+            _domainIssues.Clear();
+        }
+
+        // ------------------------------------------------------------------ the analysis
+
+        private Interval ParamRange(CheckedParameter p) => p.Constraint.Kind switch
+        {
+            ConstraintKind.Positive => Interval.Positive,
+            ConstraintKind.Negative => Interval.Negative,
+            ConstraintKind.Interval => Interval.Open(p.Constraint.Lower, p.Constraint.Upper),
+            _ => Interval.All,
+        };
+
+        private Fact Eval(Expr e)
+        {
+            if (_memo.TryGetValue(e, out var known)) return known;
+            var f = EvalCore(e);
+            _memo[e] = f;
+            return f;
+        }
+
+        private Fact EvalCore(Expr e)
+        {
+            switch (e)
+            {
+                case Num n:
+                    return new Fact(Interval.Point(n.Value), Mono.Constant, true);
+                case Var v:
+                    switch (v.Kind)
+                    {
+                        case VarKind.Z:
+                            return new Fact(Interval.All, Mono.StrictlyIncreasing, false, new Shape(ShapeKind.Crossing, new Num(0), 1, true));
+                        case VarKind.Net:
+                            return new Fact(Interval.All, Mono.Unknown, false);
+                        case VarKind.X:
+                            return _xFact ?? new Fact(Interval.All, Mono.StrictlyIncreasing, false);
+                        default:
+                            return new Fact(_params.TryGetValue(v.Name, out var p) ? ParamRange(p) : Interval.All, Mono.Constant, true);
+                    }
+                case Unary u:
+                    return Negate(Eval(u.Operand));
+                case Binary b:
+                    {
+                        var l = Eval(b.Left);
+                        var r = Eval(b.Right);
+                        switch (b.Op)
+                        {
+                            case BinaryOp.Add: return Add(b, l, r, false);
+                            case BinaryOp.Subtract: return Add(b, l, Negate(r), true);
+                            case BinaryOp.Multiply: return Multiply(l, r, b.Left, b.Right);
+                            case BinaryOp.Divide:
+                                if (r.Range.ContainsZero && !r.Range.IsZero || r.Range.IsZero)
+                                    _domainIssues.Add((b, "'" + Short(b) + "'", $"the divisor ranges over {r.Range}, which contains 0"));
+                                return Multiply(l, Reciprocal(r), b.Left, null);
+                            default: return Power(b, l, r);
+                        }
+                    }
+                case Call c:
+                    return CallFact(c, Eval(c.Arg));
+                case Integral i:
+                    {
+                        bool saved = _integrandVar;
+                        _integrandVar = true;
+                        var body = Eval(i.Body);
+                        _integrandVar = saved;
+                        _integrandRanges[i] = body.Range;
+                        return IntegralOf(body);
+                    }
+                default:
+                    return new Fact(Interval.All, Mono.Unknown, false);
+            }
+        }
+
+        /// <summary>I(z) = ∫₀ᶻ b(τ) dτ over z ∈ ℝ, given the facts about b.</summary>
+        private static Fact IntegralOf(Fact b)
+        {
+            if (b.Range.IsZero) return new Fact(Interval.Point(0), Mono.Constant, true);
+            var mono = Mono.FromDelta(SignMath.Of(b.Range)); // I' = b
+            Shape? shape = null;
+            if (b.Shape != null && b.Shape.IsCrossingLike)
+                shape = new Shape(b.Shape.Dir > 0 ? ShapeKind.Valley : ShapeKind.Peak, b.Shape.Anchor, 0, true);
+            return new Fact(Interval.All, mono, false, shape);
+        }
+
+        private static Fact Negate(Fact a)
+        {
+            Shape? s = a.Shape;
+            if (s != null)
+            {
+                s = s.Kind switch
+                {
+                    ShapeKind.Crossing or ShapeKind.SignChange => new Shape(s.Kind, s.Anchor, -s.Dir, s.Strict),
+                    ShapeKind.Valley => new Shape(ShapeKind.Peak, s.Anchor, 0, s.Strict),
+                    ShapeKind.Peak => new Shape(ShapeKind.Valley, s.Anchor, 0, s.Strict),
+                    _ => null,
+                };
+            }
+            return new Fact(-a.Range, a.Mono.Flip(), a.Bounded, s);
+        }
+
+        private Fact Add(Binary node, Fact l, Fact r, bool subtract)
+        {
+            var range = l.Range + r.Range;
+            var mono = Mono.FromDelta(SignMath.Add(l.Mono.DeltaSigns(), r.Mono.DeltaSigns()));
+            Shape? shape = null;
+            // z ± c, c ± z with c constant: a crossing at a known anchor.
+            if (IsZ(node.Left) && r.Mono.IsConstant)
+                shape = new Shape(ShapeKind.Crossing, subtract ? node.Right : NegateAnchor(node.Right), 1, true);
+            else if (IsZ(node.Right) && l.Mono.IsConstant)
+                shape = new Shape(ShapeKind.Crossing, subtract ? node.Left : NegateAnchor(node.Left), subtract ? -1 : 1, true);
+            else if (IsNegZ(node.Left) && r.Mono.IsConstant)
+                shape = new Shape(ShapeKind.Crossing, subtract ? NegateAnchor(node.Right) : node.Right, -1, true);
+            else
+            {
+                // Valley/Peak + constant, or two of the same kind at the same anchor (r is already negated for '-').
+                var a = l.Shape; var b = r.Shape;
+                if (a != null && (a.Kind == ShapeKind.Valley || a.Kind == ShapeKind.Peak) && r.Mono.IsConstant) shape = a;
+                else if (b != null && (b.Kind == ShapeKind.Valley || b.Kind == ShapeKind.Peak) && l.Mono.IsConstant) shape = b;
+                else if (a != null && b != null && a.Kind == b.Kind && (a.Kind == ShapeKind.Valley || a.Kind == ShapeKind.Peak) && AnchorsEqual(a.Anchor, b.Anchor))
+                    shape = new Shape(a.Kind, a.Anchor, 0, a.Strict || b.Strict);
+            }
+            return new Fact(range, mono, l.Bounded && r.Bounded, shape);
+        }
+
+        private static bool IsZ(Expr e) => e is Var v && v.Kind == VarKind.Z;
+        private static bool IsNegZ(Expr e) => e is Unary u && IsZ(u.Operand);
+        private static Expr NegateAnchor(Expr e) => e is Num n ? new Num(-n.Value) : e is Unary u ? u.Operand : new Unary(UnaryOp.Negate, e);
+        private static bool AnchorsEqual(Expr a, Expr b) => Normalize(a).Equals(Normalize(b));
+        private static Expr Normalize(Expr e) => e is Unary u && u.Operand is Num n ? new Num(-n.Value) : e;
+
+        private static Fact Reciprocal(Fact a)
+        {
+            var range = a.Range.Reciprocal();
+            bool signKnown = a.Range.Positive_ || a.Range.Negative_;
+            var mono = a.Mono.IsConstant ? Mono.Constant : signKnown ? a.Mono.Flip() : Mono.Unknown;
+            Shape? shape = null;
+            if (a.Shape != null && signKnown && (a.Shape.Kind == ShapeKind.Valley || a.Shape.Kind == ShapeKind.Peak))
+                shape = new Shape(a.Shape.Kind == ShapeKind.Valley ? ShapeKind.Peak : ShapeKind.Valley, a.Shape.Anchor, 0, a.Shape.Strict);
+            bool bounded = a.Mono.IsConstant && signKnown || a.Range.AwayFromZero;
+            return new Fact(range, mono, bounded, shape);
+        }
+
+        private Fact Multiply(Fact l, Fact r, Expr leftNode, Expr? rightNode)
+        {
+            var range = l.Range * r.Range;
+            // Δ(ab) = Δa·b(z2) + a(z1)·Δb.
+            var delta = SignMath.Add(SignMath.Mul(l.Mono.DeltaSigns(), SignMath.Of(r.Range)), SignMath.Mul(SignMath.Of(l.Range), r.Mono.DeltaSigns()));
+            var mono = Mono.FromDelta(delta);
+            if (l.Mono.IsConstant && r.Mono.IsConstant) mono = Mono.Constant;
+            var shape = ProductShape(l, r) ?? ProductShape(r, l);
+            if (shape == null && l.Shape != null && r.Shape != null && l.Shape.Kind == ShapeKind.Crossing && r.Shape.Kind == ShapeKind.Crossing
+                && AnchorsEqual(l.Shape.Anchor, r.Shape.Anchor))
+                shape = new Shape(l.Shape.Dir == r.Shape.Dir ? ShapeKind.Valley : ShapeKind.Peak, l.Shape.Anchor, 0, true);
+            return new Fact(range, mono, l.Bounded && r.Bounded, shape);
+        }
+
+        /// <summary>Shape of h·u where h carries the shape and u is the other factor.</summary>
+        private static Shape? ProductShape(Fact h, Fact u)
+        {
+            var s = h.Shape;
+            if (s == null) return null;
+            bool pos = u.Range.Positive_, neg = u.Range.Negative_;
+            switch (s.Kind)
+            {
+                case ShapeKind.Crossing:
+                    {
+                        // (z − a)·u, u > 0 and u constant or a valley at a: h' = u + (z − a)·u' > 0.
+                        bool valleyAtA = u.Shape != null && u.Shape.Kind == ShapeKind.Valley && AnchorsEqual(u.Shape.Anchor, s.Anchor);
+                        bool peakAtA = u.Shape != null && u.Shape.Kind == ShapeKind.Peak && AnchorsEqual(u.Shape.Anchor, s.Anchor);
+                        if (pos && (u.Mono.IsConstant || valleyAtA)) return new Shape(ShapeKind.Crossing, s.Anchor, s.Dir, true);
+                        if (neg && (u.Mono.IsConstant || peakAtA)) return new Shape(ShapeKind.Crossing, s.Anchor, -s.Dir, true);
+                        if (pos) return new Shape(ShapeKind.SignChange, s.Anchor, s.Dir, true);
+                        if (neg) return new Shape(ShapeKind.SignChange, s.Anchor, -s.Dir, true);
+                        return null;
+                    }
+                case ShapeKind.SignChange:
+                    if (pos) return s;
+                    if (neg) return new Shape(ShapeKind.SignChange, s.Anchor, -s.Dir, true);
+                    return null;
+                case ShapeKind.Valley:
+                case ShapeKind.Peak:
+                    if (!u.Mono.IsConstant) return null;
+                    if (pos) return s;
+                    if (u.Range.NonNegative) return new Shape(s.Kind, s.Anchor, 0, false);
+                    if (neg) return new Shape(s.Kind == ShapeKind.Valley ? ShapeKind.Peak : ShapeKind.Valley, s.Anchor, 0, s.Strict);
+                    if (u.Range.NonPositive) return new Shape(s.Kind == ShapeKind.Valley ? ShapeKind.Peak : ShapeKind.Valley, s.Anchor, 0, false);
+                    return null;
+            }
+            return null;
+        }
+
+        private Fact Power(Binary node, Fact l, Fact r)
+        {
+            if (node.Right is Num n)
+            {
+                double c = n.Value;
+                if (c == 2) return SquareFact(l);
+                if (c == 1) return l;
+                if (c == 0) return new Fact(Interval.Point(1), Mono.Constant, true);
+                bool integer = c == Math.Floor(c) && Math.Abs(c) < 1e9;
+                bool odd = integer && Math.Abs(c % 2) == 1;
+                if (integer && odd && c > 0)
+                {
+                    var range = l.Range.MapIncreasing(v => Math.Pow(v, c));
+                    return new Fact(range, l.Mono, l.Bounded, l.Shape != null && l.Shape.IsCrossingLike ? l.Shape : null);
+                }
+                if (integer && !odd && c > 0)
+                {
+                    // |a|^c: like square.
+                    var sq = SquareFact(l);
+                    var range = sq.Range.MapIncreasing(v => Math.Pow(v, c / 2));
+                    return new Fact(range, sq.Mono, l.Bounded, sq.Shape);
+                }
+                if (c > 0)
+                {
+                    if (!l.Range.NonNegative) _domainIssues.Add((node, "'" + Short(node) + "'", $"the base ranges over {l.Range} but a fractional power needs a base ≥ 0"));
+                    var baseRange = l.Range.NonNegative ? l.Range : new Interval(0, false, Math.Max(0, l.Range.Hi), l.Range.HiOpen);
+                    return new Fact(baseRange.MapIncreasing(v => Math.Pow(v, c)), l.Range.NonNegative ? l.Mono : Mono.Unknown, l.Bounded);
+                }
+                // c < 0: decreasing on (0, ∞).
+                if (!l.Range.Positive_)
+                {
+                    _domainIssues.Add((node, "'" + Short(node) + "'", $"the base ranges over {l.Range} but a negative power needs a base > 0"));
+                    return new Fact(Interval.All, Mono.Unknown, false);
+                }
+                var recip = Reciprocal(l);
+                var rr = recip.Range;
+                return new Fact(rr.MapIncreasing(v => Math.Pow(v, -c)), recip.Mono, recip.Bounded);
+            }
+            // General a^b = exp(b·log a) for a > 0.
+            if (!l.Range.Positive_)
+            {
+                _domainIssues.Add((node, "'" + Short(node) + "'", $"the base ranges over {l.Range} but a non-constant power needs a base > 0"));
+                return new Fact(Interval.All, l.Mono.IsConstant && r.Mono.IsConstant ? Mono.Constant : Mono.Unknown, false);
+            }
+            var logA = CallFact(null, l, Function.Log);
+            var prod = Multiply(r, logA, node.Right, null);
+            return CallFact(null, prod, Function.Exp);
+        }
+
+        private static Fact SquareFact(Fact a)
+        {
+            var range = a.Range.Square();
+            Mono mono = a.Mono.IsConstant ? Mono.Constant
+                : a.Range.NonNegative ? a.Mono
+                : a.Range.NonPositive ? a.Mono.Flip()
+                : Mono.Unknown;
+            Shape? shape = null;
+            if (a.Shape != null)
+            {
+                if (a.Shape.Kind == ShapeKind.Crossing) shape = new Shape(ShapeKind.Valley, a.Shape.Anchor, 0, true);
+                else if ((a.Shape.Kind == ShapeKind.Valley || a.Shape.Kind == ShapeKind.Peak) && a.Range.NonNegative) shape = a.Shape;
+                else if ((a.Shape.Kind == ShapeKind.Valley || a.Shape.Kind == ShapeKind.Peak) && a.Range.NonPositive)
+                    shape = new Shape(a.Shape.Kind == ShapeKind.Valley ? ShapeKind.Peak : ShapeKind.Valley, a.Shape.Anchor, 0, a.Shape.Strict);
+            }
+            return new Fact(range, mono, a.Bounded, shape);
+        }
+
+        private Fact CallFact(Call? node, Fact a, Function? fnOverride = null)
+        {
+            var fn = fnOverride ?? node!.Fn;
+            switch (fn)
+            {
+                case Function.Square:
+                    return SquareFact(a);
+                case Function.Abs:
+                    {
+                        var sq = SquareFact(a);
+                        return new Fact(a.Range.Abs(), sq.Mono, a.Bounded, sq.Shape);
+                    }
+                case Function.Log:
+                    if (node != null && !a.Range.Positive_)
+                        _domainIssues.Add((node, "'" + Short(node) + "'", $"its argument ranges over {a.Range} but log needs values > 0"));
+                    break;
+            }
+            // Strictly increasing functions: ranges map end to end, monotonicity and peak/valley shapes are kept.
+            Func<double, double> f = fn switch
+            {
+                Function.Softplus => Softplus,
+                Function.Sigmoid => v => double.IsNegativeInfinity(v) ? 0 : double.IsPositiveInfinity(v) ? 1 : 1 / (1 + Math.Exp(-v)),
+                Function.Exp => Math.Exp,
+                Function.Tanh => v => double.IsNegativeInfinity(v) ? -1 : double.IsPositiveInfinity(v) ? 1 : Math.Tanh(v),
+                _ => v => v <= 0 ? double.NegativeInfinity : Math.Log(v),
+            };
+            var arg = a.Range;
+            if (fn == Function.Log && !arg.Positive_) arg = new Interval(0, true, Math.Max(arg.Hi, 0), arg.Hi <= 0 || arg.HiOpen);
+            var range = arg.MapIncreasing(f);
+            // Rounding must not turn a strict bound into an attained one: f(v) of a finite v is never 0 for these.
+            if (fn != Function.Tanh && fn != Function.Log && range.Lo <= 0) range = new Interval(0, true, Math.Max(range.Hi, 0), range.HiOpen || range.Hi <= 0);
+            if (fn == Function.Sigmoid && range.Hi >= 1) range = new Interval(range.Lo, range.LoOpen, 1, true);
+            if (fn == Function.Tanh)
+            {
+                double lo = Math.Max(range.Lo, -1), hi = Math.Min(range.Hi, 1);
+                range = new Interval(lo, range.LoOpen || lo <= -1, hi, range.HiOpen || hi >= 1);
+            }
+            Shape? shape = null;
+            if (a.Shape != null)
+            {
+                if (a.Shape.Kind == ShapeKind.Valley || a.Shape.Kind == ShapeKind.Peak) shape = a.Shape;
+                else if (fn == Function.Tanh) shape = a.Shape; // tanh(0) = 0 keeps crossings and sign changes
+            }
+            bool bounded = fn == Function.Sigmoid || fn == Function.Tanh
+                || fn != Function.Log && a.Bounded
+                || fn == Function.Log && a.Bounded && (a.Range.Lo > 0 || a.Mono.IsConstant && a.Range.Positive_);
+            return new Fact(range, a.Mono, bounded, shape);
+        }
+
+        private static double Softplus(double v)
+        {
+            if (double.IsNegativeInfinity(v)) return 0;
+            if (double.IsPositiveInfinity(v)) return double.PositiveInfinity;
+            return v > 30 ? v : Math.Log(1 + Math.Exp(v));
+        }
+    }
+}

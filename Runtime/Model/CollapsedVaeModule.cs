@@ -1,0 +1,62 @@
+using System;
+using DerivSpec.Runtime.Likelihoods;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DerivSpec.Runtime.Model;
+
+/// <summary>
+/// The torch module of a collapsed-VI model: encoder q(z|x), any <see cref="FamilyDecoder"/>, a likelihood and the
+/// family-assignment logits ξ (d × K, φ = softmax over K). <see cref="Loss"/> gives the paper's terms (3)–(7).
+/// The user-facing model (<see cref="CollapsedVaeModel"/>) wraps this.
+/// </summary>
+public sealed class CollapsedVaeModule : nn.Module
+{
+    private readonly GaussianEncoder encoder;
+    private readonly FamilyDecoder decoder;
+    private readonly Likelihood likelihood;
+    private readonly Parameter xi;
+
+    /// <summary>Creates the module (parameters in float32 on the CPU; move with <c>.to</c>).</summary>
+    public CollapsedVaeModule(FamilyDecoder decoder, LikelihoodKind likelihood, NetworkShape encoderShape)
+        : base(nameof(CollapsedVaeModule))
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
+        this.decoder = decoder;
+        encoder = new GaussianEncoder(decoder.Features, decoder.LatentDim, encoderShape);
+        this.likelihood = Likelihood.Create(likelihood, decoder.Features, decoder.LatentDim);
+        xi = new Parameter(torch.zeros(decoder.Features, decoder.FamilyCount));
+        RegisterComponents();
+    }
+
+    /// <summary>The encoder.</summary>
+    public GaussianEncoder Encoder => encoder;
+
+    /// <summary>The decoder.</summary>
+    public FamilyDecoder Decoder => decoder;
+
+    /// <summary>The likelihood.</summary>
+    public Likelihood Likelihood => likelihood;
+
+    /// <summary>ξ, [d, K].</summary>
+    public Tensor PhiLogits => xi;
+
+    /// <summary>φ = softmax(ξ) over K, [d, K].</summary>
+    public Tensor Phi() => torch.softmax(xi, 1);
+
+    /// <summary>
+    /// The loss terms for a minibatch. <paramref name="x"/> [B, d] data, <paramref name="encoderInput"/> [B, d] (x, or log1p(x)
+    /// for counts), <paramref name="logLibrary"/> [B] or null, <paramref name="totalSamples"/> N. With <paramref name="sample"/> false
+    /// the posterior mean is decoded instead of a sample.
+    /// </summary>
+    public LossTerms Loss(Tensor x, Tensor encoderInput, Tensor? logLibrary, long totalSamples,
+        double alpha, double beta, double gamma, bool sample = true)
+    {
+        var (mu, sigma) = encoder.forward(encoderInput);
+        var z = sample ? GaussianEncoder.Sample(mu, sigma) : mu;
+        var loc = decoder.forward(z);
+        var logp = likelihood.LogProb(x, loc, z, logLibrary);
+        return CollapsedLoss.Compute(logp, xi, mu, sigma, decoder.LogPrior(), totalSamples, alpha, beta, gamma);
+    }
+}

@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using DerivSpec.Runtime.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DerivSpec.Runtime.Model;
+
+/// <summary>A model file is unreadable, corrupt or does not match the model it is loaded into.</summary>
+public sealed class ModelFileException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ModelFileException(string message, Exception? inner = null) : base(message, inner) { }
+}
+
+/// <summary>The identity and data contract stored in a model file (JSON header).</summary>
+public sealed record ModelFileHeader
+{
+    /// <summary>Format tag.</summary>
+    public string Format { get; init; } = ModelFile.FormatTag;
+    /// <summary>Model kind (BasisDeVAE, DeVAE, BasisVAE, VAE, LinearVAE).</summary>
+    public string ModelName { get; init; } = "";
+    /// <summary>Family names in index order.</summary>
+    public string[] FamilyNames { get; init; } = Array.Empty<string>();
+    /// <summary>Caller-supplied spec hash.</summary>
+    public string SpecHash { get; init; } = "";
+    /// <summary>d.</summary>
+    public int Features { get; init; }
+    /// <summary>Feature names, if the training data had them.</summary>
+    public string[]? FeatureNames { get; init; }
+    /// <summary>Likelihood.</summary>
+    public LikelihoodKind Likelihood { get; init; }
+    /// <summary>p.</summary>
+    public int LatentDim { get; init; }
+    /// <summary>Mean training library size (count models).</summary>
+    public double? LibraryMean { get; init; }
+    /// <summary>Training history.</summary>
+    public EpochMetrics[]? History { get; init; }
+    /// <summary>State tensors in payload order: name and shape.</summary>
+    public TensorEntry[] Tensors { get; init; } = Array.Empty<TensorEntry>();
+}
+
+/// <summary>Name and shape of one stored tensor.</summary>
+public sealed record TensorEntry(string Name, long[] Shape);
+
+/// <summary>
+/// Binary model file: "DSPECMDL", format version (int32), header length (int32), UTF-8 JSON header, payload length (int64),
+/// payload (every state tensor as little-endian float64, in header order), SHA-256 of header + payload.
+/// Written to a temporary file in the same folder and renamed over the target, so a crash never leaves a half-written model.
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>Format tag in the header.</summary>
+    public const string FormatTag = "DerivSpec.Model/1";
+    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("DSPECMDL");
+    private const int Version = 1;
+
+    internal static void Write(string path, CollapsedVaeModel model)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var state = model.Module.state_dict().OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        var header = new ModelFileHeader
+        {
+            ModelName = model.ModelName,
+            FamilyNames = model.FamilyNames.ToArray(),
+            SpecHash = model.Options.SpecHash,
+            Features = model.Features,
+            FeatureNames = model.FeatureNames?.ToArray(),
+            Likelihood = model.Defaults.Likelihood,
+            LatentDim = model.LatentDim,
+            LibraryMean = model.LibraryMean,
+            History = model.History.ToArray(),
+            Tensors = state.Select(kv => new TensorEntry(kv.Key, kv.Value.shape)).ToArray(),
+        };
+        byte[] headerBytes = JsonSerializer.SerializeToUtf8Bytes(header);
+        using var payload = new MemoryStream();
+        foreach (var (_, t) in state)
+        {
+            using var cpu = t.detach().to(ScalarType.Float64, torch.CPU).contiguous();
+            var values = cpu.data<double>().ToArray();
+            var bytes = new byte[values.Length * sizeof(double)];
+            Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+            if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Model files are written on little-endian machines only.");
+            payload.Write(bytes);
+        }
+        byte[] payloadBytes = payload.ToArray();
+        byte[] hash = Hash(headerBytes, payloadBytes);
+
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(dir);
+        string temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            using (var w = new BinaryWriter(fs))
+            {
+                w.Write(Magic);
+                w.Write(Version);
+                w.Write(headerBytes.Length);
+                w.Write(headerBytes);
+                w.Write((long)payloadBytes.Length);
+                w.Write(payloadBytes);
+                w.Write(hash);
+                w.Flush();
+                fs.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static byte[] Hash(byte[] header, byte[] payload)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(header);
+        sha.AppendData(payload);
+        return sha.GetHashAndReset();
+    }
+
+    /// <summary>Reads only the header of a model file (to inspect its identity before constructing a model).</summary>
+    public static ModelFileHeader ReadHeader(string path) => Read(path).Header;
+
+    internal static (ModelFileHeader Header, byte[] Payload) Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] all;
+        try { all = File.ReadAllBytes(path); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFileException($"Cannot read model file '{path}': {ex.Message}", ex);
+        }
+        if (all.Length < Magic.Length || !all.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new ModelFileException($"'{path}' is not a DerivSpec model file (missing the DSPECMDL signature).");
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(all));
+            r.ReadBytes(Magic.Length);
+            int version = r.ReadInt32();
+            if (version != Version) throw new ModelFileException($"'{path}' has model file format version {version}; this DerivSpec reads version {Version}.");
+            int hlen = r.ReadInt32();
+            if (hlen < 2 || hlen > all.Length) throw Corrupt(path, "the header length is out of range");
+            byte[] headerBytes = r.ReadBytes(hlen);
+            if (headerBytes.Length != hlen) throw Corrupt(path, "the file ends inside the header");
+            long plen = r.ReadInt64();
+            if (plen < 0 || plen > all.Length) throw Corrupt(path, "the payload length is out of range");
+            byte[] payload = r.ReadBytes((int)plen);
+            if (payload.Length != plen) throw Corrupt(path, "the file ends inside the parameters");
+            byte[] hash = r.ReadBytes(32);
+            if (hash.Length != 32) throw Corrupt(path, "the checksum is missing");
+            if (r.BaseStream.Position != all.Length) throw Corrupt(path, "there are unexpected bytes after the checksum");
+            if (!hash.AsSpan().SequenceEqual(Hash(headerBytes, payload))) throw Corrupt(path, "the SHA-256 checksum does not match the contents");
+            var header = JsonSerializer.Deserialize<ModelFileHeader>(headerBytes) ?? throw Corrupt(path, "the header is empty");
+            if (header.Format != FormatTag) throw Corrupt(path, $"unknown format tag '{header.Format}'");
+            return (header, payload);
+        }
+        catch (EndOfStreamException ex) { throw new ModelFileException($"Model file '{path}' is corrupt: it is truncated.", ex); }
+        catch (JsonException ex) { throw new ModelFileException($"Model file '{path}' is corrupt: its header is not valid JSON ({ex.Message}).", ex); }
+    }
+
+    private static ModelFileException Corrupt(string path, string why) => new($"Model file '{path}' is corrupt: {why}.");
+
+    internal static void CheckCompatible(string path, ModelFileHeader h, CollapsedVaeModel m)
+    {
+        var problems = new List<string>();
+        if (h.ModelName != m.ModelName) problems.Add($"model kind {h.ModelName} (this model: {m.ModelName})");
+        if (!h.FamilyNames.SequenceEqual(m.FamilyNames)) problems.Add($"families [{string.Join(", ", h.FamilyNames)}] (this model: [{string.Join(", ", m.FamilyNames)}])");
+        if (h.SpecHash != m.Options.SpecHash) problems.Add($"spec hash '{h.SpecHash}' (this model: '{m.Options.SpecHash}')");
+        if (h.Features != m.Features) problems.Add($"{h.Features} features (this model: {m.Features})");
+        if (h.LatentDim != m.LatentDim) problems.Add($"latent dimension {h.LatentDim} (this model: {m.LatentDim})");
+        if (h.Likelihood != m.Defaults.Likelihood) problems.Add($"{h.Likelihood} likelihood (this model: {m.Defaults.Likelihood})");
+        if (problems.Count > 0)
+            throw new ModelFileException($"Model file '{path}' does not match this model: it was saved with " + string.Join("; ", problems) + ".");
+    }
+
+    internal static void LoadState(string path, byte[] payload, nn.Module module)
+    {
+        var h = Read(path).Header;
+        var target = module.state_dict();
+        var missing = target.Keys.Except(h.Tensors.Select(t => t.Name)).ToList();
+        var extra = h.Tensors.Select(t => t.Name).Except(target.Keys).ToList();
+        if (missing.Count > 0 || extra.Count > 0)
+            throw new ModelFileException($"Model file '{path}' does not match this model's parameters: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", extra)}].");
+        long need = 0;
+        foreach (var e in h.Tensors)
+        {
+            var t = target[e.Name];
+            if (!t.shape.SequenceEqual(e.Shape))
+                throw new ModelFileException($"Model file '{path}': parameter '{e.Name}' has shape [{string.Join(", ", e.Shape)}] but this model's is [{string.Join(", ", t.shape)}].");
+            need += e.Shape.Aggregate(1L, (a, b) => a * b) * sizeof(double);
+        }
+        if (need != payload.Length) throw Corrupt(path, $"the parameters take {payload.Length} bytes but the header describes {need}");
+        long offset = 0;
+        using var _ = torch.no_grad();
+        foreach (var e in h.Tensors)
+        {
+            var t = target[e.Name];
+            long count = e.Shape.Aggregate(1L, (a, b) => a * b);
+            var values = new double[count];
+            Buffer.BlockCopy(payload, (int)offset, values, 0, (int)(count * sizeof(double)));
+            offset += count * sizeof(double);
+            using var src = torch.tensor(values, e.Shape, dtype: ScalarType.Float64);
+            t.copy_(src);
+        }
+    }
+}

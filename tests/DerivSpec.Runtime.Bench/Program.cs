@@ -1,0 +1,50 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using DerivSpec.Runtime.Data;
+using DerivSpec.Runtime.Model;
+using DerivSpec.Runtime.Tests;
+using DerivSpec.Runtime.Training;
+using TorchSharp;
+
+// synth-like case: N = 500, d = 50, K = 3 families (the test decoder has increasing/decreasing; the third is a second
+// increasing family so K = 3), derivative net 1 → 64 tanh, n = 15 nodes, encoder ReLU 64, batch 32, Gaussian.
+int epochs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
+int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
+int batch = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
+torch.set_num_threads(threads);
+var (x, _, _) = Synthetic.RiseFall(500, 25, 0.1, 1);
+using var data = DataMatrix.From(x);
+torch.manual_seed(1);
+var dec = new TestDerivativeDecoder(50, new[] { "increasing", "decreasing", "increasing" }, hiddenWidth: 64, order: 15);
+using var model = new BasisDeVAE(dec, ModelDefaults.Paper, new ModelOptions { Seed = 1 });
+var hist = model.Train(data, new TrainOptions { Epochs = epochs, BatchSize = batch, Seed = 1, Device = "cpu" });
+var secs = hist.Skip(1).Select(h => h.Seconds).OrderBy(s => s).ToArray();
+double median = secs[secs.Length / 2];
+int steps = (500 + batch - 1) / batch;
+Console.WriteLine(FormattableString.Invariant($"{{\"case\":\"synth-testdecoder\",\"threads\":{threads},\"batch\":{batch},\"epochs\":{epochs},\"median_s_per_epoch\":{median:F4},\"ms_per_step\":{median / steps * 1000:F2},\"final_loss\":{hist[^1].Loss:F2}}}"));
+
+if (Environment.GetEnvironmentVariable("DSPEC_PROFILE") == "1")
+{
+    var xt = data.Values.to(torch.float32);
+    var xb = xt.narrow(0, 0, batch);
+    var mod = model.Module;
+    void Time(string what, Action a)
+    {
+        for (int i = 0; i < 5; i++) { using var s = torch.NewDisposeScope(); a(); }
+        var sw = Stopwatch.StartNew();
+        int reps = 50;
+        for (int i = 0; i < reps; i++) { using var s = torch.NewDisposeScope(); a(); }
+        Console.WriteLine(FormattableString.Invariant($"{what}: {sw.Elapsed.TotalMilliseconds / reps:F3} ms"));
+    }
+    var zb = torch.randn(batch, 1);
+    Time("decoder forward", () => dec.forward(zb));
+    Time("decoder forward+backward", () => { var z = zb.requires_grad_(true); dec.forward(z).sum().backward(); });
+    Time("encoder forward", () => mod.Encoder.forward(xb));
+    Time("loss forward (full)", () => mod.Loss(xb, xb, null, 500, 0.1, 1, 1));
+    Time("loss forward+backward", () => mod.Loss(xb, xb, null, 500, 0.1, 1, 1).Total().backward());
+    var adam = new FlatAdam(mod.parameters());
+    Time("adam step", () => adam.Step());
+    Time("full step", () => { mod.Loss(xb, xb, null, 500, 0.1, 1, 1).Total().backward(); adam.Step(); });
+}

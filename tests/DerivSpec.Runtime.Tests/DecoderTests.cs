@@ -1,0 +1,201 @@
+using System;
+using System.Linq;
+using DerivSpec.Runtime.Model;
+using DerivSpec.Runtime.Model.Decoders;
+using DerivSpec.Runtime.Quadrature;
+using DerivSpec.Runtime.Training;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace DerivSpec.Runtime.Tests;
+
+public class DecoderTests
+{
+    [Fact]
+    public void GradientsThroughQuadratureMatchFiniteDifferences()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(5);
+        var dec = new TestDerivativeDecoder(3, new[] { "increasing", "decreasing" }, hiddenWidth: 4, order: 15);
+        dec.to(ScalarType.Float64);
+        var z = torch.tensor(new double[,] { { -1.3 }, { 0.4 }, { 2.1 } });
+        var w = torch.randn(3, 2, 3, dtype: ScalarType.Float64);
+        Func<double> f = () => { using var _ = torch.no_grad(); return (dec.forward(z) * w).sum().item<double>(); };
+        (dec.forward(z) * w).sum().backward();
+        int checkedCount = 0;
+        foreach (var (name, p) in dec.named_parameters())
+        {
+            var g = p.grad!.flatten().data<double>().ToArray();
+            var flat = p.detach().flatten();
+            for (int i = 0; i < Math.Min(4, g.Length); i++)
+            {
+                double orig = flat[i].item<double>();
+                const double h = 1e-6;
+                using (torch.no_grad()) p.flatten()[i].fill_(orig + h);
+                double up = f();
+                using (torch.no_grad()) p.flatten()[i].fill_(orig - h);
+                double down = f();
+                using (torch.no_grad()) p.flatten()[i].fill_(orig);
+                double fd = (up - down) / (2 * h);
+                Assert.True(Math.Abs(fd - g[i]) <= 1e-6 * Math.Max(1, Math.Abs(fd)), $"{name}[{i}]: autograd {g[i]} vs finite difference {fd}");
+                checkedCount++;
+            }
+        }
+        Assert.True(checkedCount >= 10);
+    }
+
+    [Fact]
+    public void GradientWithRespectToZIsTheIntegrand()
+    {
+        // d/dz ∫_0^z f(τ) dτ = f(z): through the quadrature (τ_i = z(u_i+1)/2) autograd must reproduce this to the rule's accuracy.
+        using var scope = torch.NewDisposeScope();
+        var gl = new GaussLegendreBuffers(20);
+        gl.to(ScalarType.Float64);
+        var z = torch.tensor(new[] { -0.9, 0.5, 1.7 }, dtype: ScalarType.Float64).requires_grad_(true);
+        var tau = gl.Points(z);
+        var integrand = torch.sin(tau * 2.0) + 1.5;        // smooth, not polynomial
+        gl.Integrate(z, integrand).sum().backward();
+        var g = z.grad!.data<double>().ToArray();
+        double[] zs = { -0.9, 0.5, 1.7 };
+        for (int i = 0; i < 3; i++) Assert.Equal(Math.Sin(2 * zs[i]) + 1.5, g[i], 10);
+    }
+
+    [Fact]
+    public void TestDecoderHasTheDeclaredMonotonicity()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(9);
+        var dec = new TestDerivativeDecoder(4, new[] { "increasing", "decreasing" });
+        using var _ = torch.no_grad();
+        var z = torch.linspace(-3, 3, 50).reshape(50, 1);
+        var x = dec.forward(z);                                // [50, 2, 4]
+        var diff = x.narrow(0, 1, 49) - x.narrow(0, 0, 49);
+        Assert.True(diff.select(1, 0).min().item<float>() > 0);
+        Assert.True(diff.select(1, 1).max().item<float>() < 0);
+    }
+
+    [Fact]
+    public void BasisVaeDecoderComputesLambdaTimesShiftedBasis()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(2);
+        var dec = new BasisVaeDecoder(features: 3, families: 2, latentDim: 1, new NetworkShape(new[] { 5 }, ActivationKind.Tanh));
+        dec.to(ScalarType.Float64);
+        using (torch.no_grad()) foreach (var p in dec.parameters()) p.normal_(0, 2.0);
+        var z = torch.tensor(new double[,] { { -0.5 }, { 1.25 } });
+        var got = dec.forward(z);                                            // [2, 2, 3]
+        Assert.Equal(new long[] { 2, 2, 3 }, got.shape);
+        var delta = dec.Delta();
+        var lambda = dec.Lambda();
+        Assert.True(delta.abs().max().item<double>() <= 1.5);
+        Assert.True(lambda.min().item<double>() >= 0.25 && lambda.max().item<double>() <= 1.75);
+        for (int b = 0; b < 2; b++)
+            for (int k = 0; k < 2; k++)
+                for (int j = 0; j < 3; j++)
+                {
+                    var input = torch.full(new long[] { 2, 1, 1 }, z[b, 0].item<double>() + delta[k, j, 0].item<double>(), dtype: ScalarType.Float64);
+                    double fk = dec.Basis(input)[k, 0].item<double>();
+                    Assert.Equal(lambda[k, j].item<double>() * fk, got[b, k, j].item<double>(), 12);
+                }
+    }
+
+    [Fact]
+    public void BasisVaeBoundsAreSettableAndHoldAtExtremes()
+    {
+        using var scope = torch.NewDisposeScope();
+        var bounds = new BasisVaeBounds(DeltaBound: 0.5, LambdaLower: 0.1, LambdaUpper: 3.0);
+        var dec = new BasisVaeDecoder(2, 2, 1, new NetworkShape(new[] { 4 }, ActivationKind.Relu), bounds);
+        dec.to(ScalarType.Float64);
+        using (torch.no_grad()) foreach (var (n, p) in dec.named_parameters()) if (n.Contains("raw")) p.fill_(1e3);
+        Assert.Equal(0.5, dec.Delta().max().item<double>(), 12);
+        Assert.Equal(3.0, dec.Lambda().max().item<double>(), 12);
+        using (torch.no_grad()) foreach (var (n, p) in dec.named_parameters()) if (n.Contains("raw")) p.fill_(-1e3);
+        Assert.Equal(-0.5, dec.Delta().min().item<double>(), 12);
+        Assert.Equal(0.1, dec.Lambda().min().item<double>(), 12);
+        Assert.Throws<ArgumentException>(() => new BasisVaeDecoder(2, 2, 1, new NetworkShape(new[] { 4 }, ActivationKind.Relu), new BasisVaeBounds(LambdaLower: 2, LambdaUpper: 1)));
+    }
+
+    [Fact]
+    public void BasisVaeLogPriorIsNormalDeltaPlusGammaLambda()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(4);
+        var bounds = new BasisVaeBounds(LambdaPriorShape: 2.5, LambdaPriorRate: 1.7);
+        var dec = new BasisVaeDecoder(3, 2, 1, new NetworkShape(new[] { 4 }, ActivationKind.Tanh), bounds);
+        dec.to(ScalarType.Float64);
+        using (torch.no_grad()) foreach (var (n, p) in dec.named_parameters()) if (n.Contains("raw")) p.normal_();
+        var delta = dec.Delta().flatten().data<double>().ToArray();
+        var lambda = dec.Lambda().flatten().data<double>().ToArray();
+        double a = 2.5, r = 1.7;
+        double expected = delta.Sum(v => -0.5 * v * v - 0.5 * Math.Log(2 * Math.PI))
+                        + lambda.Sum(l => a * Math.Log(r) - CollapsedLoss.Lgamma(a) + (a - 1) * Math.Log(l) - r * l);
+        Assert.Equal(expected, dec.LogPrior().item<double>(), 10);
+    }
+
+    [Fact]
+    public void SimpleDecodersHaveOneFamily()
+    {
+        using var scope = torch.NewDisposeScope();
+        var mlp = new MlpDecoder(5, 2, new NetworkShape(new[] { 8 }, ActivationKind.Relu));
+        var lin = new LinearDecoder(5, 2);
+        var z = torch.randn(7, 2);
+        Assert.Equal(new long[] { 7, 1, 5 }, mlp.forward(z).shape);
+        Assert.Equal(new long[] { 7, 1, 5 }, lin.forward(z).shape);
+        Assert.Equal(0f, lin.LogPrior().item<float>());
+        // linear: f(a z1 + (1-a) z2) = a f(z1) + (1-a) f(z2)
+        var z1 = torch.randn(1, 2); var z2 = torch.randn(1, 2);
+        var mid = lin.forward(z1 * 0.3f + z2 * 0.7f);
+        var comb = lin.forward(z1) * 0.3f + lin.forward(z2) * 0.7f;
+        Assert.True(torch.allclose(mid, comb, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void FlatAdamMatchesHandWrittenAdam()
+    {
+        using var scope = torch.NewDisposeScope();
+        var lin = nn.Linear(2, 1);
+        lin.to(ScalarType.Float64);
+        using (torch.no_grad()) { lin.weight!.copy_(torch.tensor(new double[,] { { 0.5, -1.0 } })); lin.bias!.copy_(torch.tensor(new[] { 0.25 })); }
+        var x = torch.tensor(new double[,] { { 1.0, 2.0 }, { -0.5, 0.3 } });
+        var y = torch.tensor(new double[,] { { 1.0 }, { -1.0 } });
+        double lr = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+        var adam = new FlatAdam(lin.parameters(), lr, b1, b2, eps);
+        Assert.Equal(3, adam.Count);
+        // reference in double on the host
+        double[] p = { 0.5, -1.0, 0.25 }, m = new double[3], v = new double[3];
+        double[,] xs = { { 1.0, 2.0 }, { -0.5, 0.3 } }; double[] ys = { 1.0, -1.0 };
+        for (int t = 1; t <= 5; t++)
+        {
+            using (var s = torch.NewDisposeScope())
+            {
+                var loss = (lin.forward(x) - y).square().sum();
+                loss.backward();
+                adam.Step();
+            }
+            var g = new double[3];
+            for (int i = 0; i < 2; i++)
+            {
+                double r = p[0] * xs[i, 0] + p[1] * xs[i, 1] + p[2] - ys[i];
+                g[0] += 2 * r * xs[i, 0]; g[1] += 2 * r * xs[i, 1]; g[2] += 2 * r;
+            }
+            for (int k = 0; k < 3; k++)
+            {
+                m[k] = b1 * m[k] + (1 - b1) * g[k];
+                v[k] = b2 * v[k] + (1 - b2) * g[k] * g[k];
+                double mh = m[k] / (1 - Math.Pow(b1, t)), vh = v[k] / (1 - Math.Pow(b2, t));
+                p[k] -= lr * mh / (Math.Sqrt(vh) + eps);
+            }
+            var got = new[] { lin.weight![0, 0].item<double>(), lin.weight[0, 1].item<double>(), lin.bias![0].item<double>() };
+            for (int k = 0; k < 3; k++) Assert.Equal(p[k], got[k], 12);
+        }
+        // The flat buffer is a view of the parameters: writing it changes the module.
+        using (torch.no_grad()) adam.Parameters.fill_(0.0);
+        Assert.Equal(0.0, lin.bias![0].item<double>());
+        // Snapshot/restore round-trips.
+        var snap = adam.CreateSnapshot();
+        using (torch.no_grad()) adam.Parameters.fill_(3.0);
+        adam.Restore(snap);
+        Assert.Equal(0.0, lin.weight![0, 1].item<double>());
+    }
+}

@@ -1,0 +1,226 @@
+using System;
+using System.IO;
+using System.Linq;
+using DerivSpec.Runtime.Data;
+using DerivSpec.Runtime.Model;
+using DerivSpec.Runtime.Training;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace DerivSpec.Runtime.Tests;
+
+[Collection("torch-global-state")]
+public class PersistenceAndInputTests : IDisposable
+{
+    private static readonly string[] RiseFall = { "increasing", "decreasing" };
+    private readonly string dir = Path.Combine(Path.GetTempPath(), "dspec-rt-" + Guid.NewGuid().ToString("N"));
+
+    public PersistenceAndInputTests() => Directory.CreateDirectory(dir);
+    public void Dispose() { try { Directory.Delete(dir, true); } catch (IOException) { } }
+
+    private static BasisDeVAE Make(int d, string hash = "h1", long seed = 1, LikelihoodKind lik = LikelihoodKind.Gaussian, string[]? fams = null)
+    {
+        torch.manual_seed(seed);
+        return new BasisDeVAE(new TestDerivativeDecoder(d, fams ?? RiseFall), ModelDefaults.Paper with { Likelihood = lik },
+            new ModelOptions { Seed = seed, SpecHash = hash });
+    }
+
+    private (BasisDeVAE Model, DataMatrix Data, string Path) Trained()
+    {
+        var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 1);
+        var data = DataMatrix.From(x, featureNames: new[] { "a", "b", "c", "d" });
+        var m = Make(4);
+        m.Train(data, new TrainOptions { Epochs = 3, Seed = 1, Device = "cpu" });
+        string path = Path.Combine(dir, "m.dspecmodel");
+        m.Save(path);
+        return (m, data, path);
+    }
+
+    [Fact]
+    public void SaveLoadRoundTripsParametersHistoryAndContract()
+    {
+        var (m, data, path) = Trained();
+        using var _m = m; using var _d = data;
+        using var fresh = Make(4, seed: 99);
+        Assert.NotEqual(m.Latent(data)[0, 0], fresh.Latent(data)[0, 0]);
+        fresh.Load(path);
+        Assert.Equal(m.Latent(data), fresh.Latent(data));
+        Assert.Equal(m.FamilyProbabilities(), fresh.FamilyProbabilities());
+        Assert.Equal(new[] { "a", "b", "c", "d" }, fresh.FeatureNames);
+        Assert.Equal(3, fresh.History.Count);
+        Assert.Equal(m.History[^1], fresh.History[^1]);
+        Assert.True(fresh.IsTrained);
+        var header = ModelFile.ReadHeader(path);
+        Assert.Equal("BasisDeVAE", header.ModelName);
+        Assert.Equal(RiseFall, header.FamilyNames);
+        Assert.Equal("h1", header.SpecHash);
+        Assert.Equal(4, header.Features);
+        Assert.Equal(LikelihoodKind.Gaussian, header.Likelihood);
+        Assert.Single(Directory.GetFiles(dir));   // no temp file left behind
+        m.Save(path);                             // overwrite in place
+        Assert.Single(Directory.GetFiles(dir));
+    }
+
+    [Fact]
+    public void MismatchedModelIsAClearError()
+    {
+        var (m, data, path) = Trained();
+        m.Dispose(); data.Dispose();
+        using (var other = Make(4, hash: "h2"))
+            Assert.Contains("spec hash 'h1' (this model: 'h2')", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
+        using (var other = Make(5))
+            Assert.Contains("4 features (this model: 5)", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
+        using (var other = Make(4, fams: new[] { "decreasing", "increasing" }))
+            Assert.Contains("families [increasing, decreasing]", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
+        using (var other = Make(4, lik: LikelihoodKind.Poisson))
+            Assert.Contains("Gaussian likelihood (this model: Poisson)", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
+        using (var other = new DeVAE(new TestDerivativeDecoder(4, new[] { "increasing" }), ModelDefaults.Paper, new ModelOptions { SpecHash = "h1" }))
+            Assert.Contains("model kind BasisDeVAE (this model: DeVAE)", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
+    }
+
+    [Fact]
+    public void CorruptFilesAreClearErrors()
+    {
+        var (m, data, path) = Trained();
+        data.Dispose();
+        var bytes = File.ReadAllBytes(path);
+        string p1 = Path.Combine(dir, "flipped");
+        var flipped = (byte[])bytes.Clone();
+        flipped[bytes.Length - 100] ^= 0x40;
+        File.WriteAllBytes(p1, flipped);
+        Assert.Contains("checksum", Assert.Throws<ModelFileException>(() => m.Load(p1)).Message);
+        string p2 = Path.Combine(dir, "truncated");
+        File.WriteAllBytes(p2, bytes.Take(bytes.Length / 2).ToArray());
+        Assert.Contains("corrupt", Assert.Throws<ModelFileException>(() => m.Load(p2)).Message);
+        string p3 = Path.Combine(dir, "text");
+        File.WriteAllText(p3, "hello world, not a model");
+        Assert.Contains("not a DerivSpec model file", Assert.Throws<ModelFileException>(() => m.Load(p3)).Message);
+        Assert.Contains("Cannot read", Assert.Throws<ModelFileException>(() => m.Load(Path.Combine(dir, "missing"))).Message);
+        // The model is unchanged by failed loads and the original still loads.
+        m.Load(path);
+        m.Dispose();
+    }
+
+    [Fact]
+    public void BadInputNamesRowAndColumn()
+    {
+        var x = new double[3, 4];
+        x[2, 1] = double.NaN;
+        using var m = Make(4);
+        var ex = Assert.Throws<DataValidationException>(() => m.Train(DataMatrix.From(x), new TrainOptions { Epochs = 1 }));
+        Assert.Contains("row 2, column 1", ex.Message);
+        Assert.Equal(2, ex.Row); Assert.Equal(1, ex.Column);
+        x[2, 1] = 0; x[0, 3] = double.PositiveInfinity;
+        Assert.Contains("row 0, column 3", Assert.Throws<DataValidationException>(() => DataMatrix.From(x).Validate(LikelihoodKind.Gaussian, 4)).Message);
+        // with feature names
+        Assert.Contains("column 3 ('g4')", Assert.Throws<DataValidationException>(() =>
+            DataMatrix.From(x, new[] { "g1", "g2", "g3", "g4" }).Validate(LikelihoodKind.Gaussian, 4)).Message);
+        // ragged, empty
+        Assert.Contains("row 1 has 2 values but row 0 has 3",
+            Assert.Throws<DataValidationException>(() => DataMatrix.FromRows(new[] { new double[] { 1, 2, 3 }, new double[] { 1, 2 } })).Message);
+        Assert.Contains("empty", Assert.Throws<DataValidationException>(() => DataMatrix.From(new double[0, 4])).Message);
+        Assert.Contains("no columns", Assert.Throws<DataValidationException>(() => DataMatrix.From(new float[3, 0])).Message);
+        Assert.Contains("empty", Assert.Throws<DataValidationException>(() => DataMatrix.FromRows(Array.Empty<double[]>())).Message);
+        // feature-count mismatch
+        var good = new double[3, 5];
+        Assert.Contains("5 features (columns) but the model expects 4",
+            Assert.Throws<DataValidationException>(() => m.Train(DataMatrix.From(good), new TrainOptions { Epochs = 1 })).Message);
+        Assert.Contains("5 features", Assert.Throws<DataValidationException>(() => m.Latent(DataMatrix.From(good))).Message);
+    }
+
+    [Fact]
+    public void CountAndBinaryDataAreChecked()
+    {
+        var x = new double[,] { { 0, 1, 2 }, { 3, -1, 0 } };
+        foreach (var k in new[] { LikelihoodKind.Poisson, LikelihoodKind.NegativeBinomial, LikelihoodKind.ZeroInflatedNegativeBinomial })
+        {
+            var ex = Assert.Throws<DataValidationException>(() => DataMatrix.From(x).Validate(k, 3));
+            Assert.Contains("row 1, column 1", ex.Message);
+            Assert.Contains("negative", ex.Message);
+        }
+        var y = new double[,] { { 0, 1, 2.5 } };
+        Assert.Contains("row 0, column 2: value 2.5 is not an integer", Assert.Throws<DataValidationException>(() => DataMatrix.From(y).Validate(LikelihoodKind.Poisson, 3)).Message);
+        DataMatrix.From(y).Validate(LikelihoodKind.Gaussian, 3);   // fine for Gaussian
+        Assert.Contains("neither 0 nor 1", Assert.Throws<DataValidationException>(() => DataMatrix.From(new double[,] { { 0, 1, 1 }, { 1, 0, 2 } }).Validate(LikelihoodKind.Bernoulli, 3)).Message);
+        using var t = torch.tensor(new float[] { 1, 2, 3, 4, 5, 6 }).reshape(2, 3);
+        Assert.Equal(2, DataMatrix.From(t).Samples);
+        Assert.Contains("2-D", Assert.Throws<DataValidationException>(() => DataMatrix.From(torch.zeros(3))).Message);
+        Assert.Contains("Library size of row 1", Assert.Throws<DataValidationException>(() => DataMatrix.From(x, librarySizes: new[] { 1.0, 0.0 })).Message);
+    }
+
+    [Fact]
+    public void ResultsApiShapesAndTestLogLikelihoodByHand()
+    {
+        // K = 1 Gaussian: log p(X|Z,θ*) = Σ_ij log N(x_ij | f_j(μ_i), σ_j) — recomputed on the host from the public getters.
+        var (x, _, _) = Synthetic.RiseFall(40, 2, 0.1, 3);
+        using var data = DataMatrix.From(x);
+        torch.manual_seed(3);
+        using var m = new DeVAE(new TestDerivativeDecoder(4, new[] { "increasing" }), ModelDefaults.Paper, new ModelOptions { Seed = 3, Dtype = ScalarType.Float64 });
+        m.Train(data, new TrainOptions { Epochs = 2, Seed = 3, Device = "cpu" });
+        var z = m.Latent(data);
+        Assert.Equal(new[] { 40, 1 }, new[] { z.GetLength(0), z.GetLength(1) });
+        var zz = new double[40, 1];
+        Array.Copy(z, zz, 40);
+        var curves = m.FittedCurves(zz);                                  // [40, 1, 4]
+        var sigma = ((Likelihoods.GaussianLikelihood)m.Module.Likelihood).Sigma().data<double>().ToArray();
+        double ll = 0;
+        for (int i = 0; i < 40; i++) for (int j = 0; j < 4; j++)
+            ll += -0.5 * Math.Pow((x[i, j] - curves[i, 0, j]) / sigma[j], 2) - Math.Log(sigma[j]) - 0.5 * Math.Log(2 * Math.PI);
+        var ev = m.Evaluate(data);
+        Assert.Equal(ll, ev.LogLikelihood, 8);
+        Assert.Equal(40, ev.Samples);
+        Assert.True(double.IsFinite(ev.Elbo));
+        var grid = CollapsedVaeModel.Grid(-2, 2, 9);
+        var c = m.FittedCurves(grid, meanScale: true);
+        Assert.Equal(new[] { 9, 1, 4 }, new[] { c.GetLength(0), c.GetLength(1), c.GetLength(2) });
+        for (int g = 1; g < 9; g++) Assert.True(c[g, 0, 0] > c[g - 1, 0, 0]);   // increasing family
+        Assert.Equal(new[] { 0, 0, 0, 0 }, m.Assignments());
+        Assert.All(m.FamilyProbabilities().Cast<double>(), p => Assert.Equal(1.0, p, 12));
+        Assert.Contains("DeVAE", m.ToString());
+    }
+
+    [Fact]
+    public void ElboWithOneFamilyMatchesItsDefinition()
+    {
+        // K = 1: terms (4) and (5) vanish (n = d, log B(d+α) − log B(α) with K = 1 is 0), so ELBO = E log p − KL.
+        var (x, _, _) = Synthetic.RiseFall(30, 2, 0.1, 4);
+        using var data = DataMatrix.From(x);
+        torch.manual_seed(4);
+        using var m = new DeVAE(new TestDerivativeDecoder(4, new[] { "increasing" }), ModelDefaults.Paper, new ModelOptions { Seed = 4, Dtype = ScalarType.Float64 });
+        torch.manual_seed(5);
+        var e1 = m.Evaluate(data, elboSamples: 50);
+        // Same draws by hand through the module's loss with β = γ = 1 (scale N/B = 1 with a single full batch).
+        torch.manual_seed(5);
+        double byHand;
+        using (torch.no_grad())
+        {
+            var xt = data.Values;
+            var (mu, sd) = m.Module.Encoder.forward(xt);
+            double recon = 0;
+            for (int s = 0; s < 50; s++)
+            {
+                var zs = GaussianEncoder.Sample(mu, sd);
+                recon += m.Module.Likelihood.LogProb(xt, m.Decoder.forward(zs), zs, null).sum().item<double>() / 50;
+            }
+            byHand = recon - GaussianEncoder.KlToStandardNormal(mu, sd).sum().item<double>();
+        }
+        Assert.Equal(byHand, e1.Elbo, 8);
+    }
+
+    [Fact]
+    public void LatentFlipComparesUpToTheSignOfZ()
+    {
+        var flip = new LatentFlip(("increasing", "decreasing"));
+        Assert.Equal("decreasing", flip.Apply("increasing"));
+        Assert.Equal("transient", flip.Apply("transient"));
+        var truth = new[] { "increasing", "decreasing", "transient", "increasing" };
+        Assert.Equal((false, 1.0), flip.Compare(truth, truth));
+        Assert.Equal((true, 1.0), flip.Compare(new[] { "decreasing", "increasing", "transient", "decreasing" }, truth));
+        Assert.Equal((true, 0.75), flip.Compare(new[] { "decreasing", "increasing", "transient", "transient" }, truth));
+        Assert.Throws<ArgumentException>(() => new LatentFlip(("a", "b"), ("b", "c")));
+        var curves = new double[3, 1, 1] { { { 1 } }, { { 2 } }, { { 5 } } };
+        var f = LatentFlip.FlipCurves(curves);
+        Assert.Equal(5, f[0, 0, 0]); Assert.Equal(1, f[2, 0, 0]);
+    }
+}

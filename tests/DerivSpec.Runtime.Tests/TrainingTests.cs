@@ -1,0 +1,260 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using DerivSpec.Runtime.Data;
+using DerivSpec.Runtime.Model;
+using DerivSpec.Runtime.Training;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace DerivSpec.Runtime.Tests;
+
+[Collection("torch-global-state")]
+public class TrainingTests
+{
+    private static readonly string[] RiseFall = { "increasing", "decreasing" };
+    private static readonly ModelDefaults Gaussian = ModelDefaults.Paper with { Encoder = new NetworkShape(new[] { 32 }, ActivationKind.Relu) };
+
+    internal static BasisDeVAE NewModel(int d, long seed, ModelOptions? o = null)
+    {
+        torch.manual_seed(seed);
+        var dec = new TestDerivativeDecoder(d, RiseFall, hiddenWidth: 16);
+        return new BasisDeVAE(dec, Gaussian, (o ?? new ModelOptions()) with { Seed = seed });
+    }
+
+    [Fact]
+    public void EndToEndLossFallsAndClustersAreRight()
+    {
+        var (x, t, labels) = Synthetic.RiseFall(n: 200, perFamily: 4, noise: 0.1, seed: 1);
+        using var data = DataMatrix.From(x);
+        using var model = NewModel(8, 1);
+        var metrics = new List<EpochMetrics>();
+        var hist = model.Train(data, new TrainOptions { Epochs = 25, BatchSize = 32, Seed = 1, Device = "cpu", Progress = new SyncProgress(metrics) });
+        Assert.Equal(25, hist.Count);
+        Assert.Equal(25, metrics.Count);
+        Assert.True(hist[^1].Loss < 0.5 * hist[0].Loss, $"loss {hist[0].Loss} → {hist[^1].Loss}");
+        foreach (var m in hist)
+            Assert.True(Math.Abs(m.Loss - (m.Reconstruction + m.Dirichlet + m.Entropy + m.Kl + m.Prior)) <= 1e-5 * Math.Abs(m.Loss), $"{m}");
+        var predicted = model.AssignedFamilies();
+        var flip = new LatentFlip(("increasing", "decreasing"));
+        var (_, agreement) = flip.Compare(predicted, labels);
+        Assert.Equal(1.0, agreement);
+        // latent recovers t up to sign: |corr| high
+        var z = model.Latent(data);
+        double corr = Math.Abs(Correlation(Enumerable.Range(0, 200).Select(i => z[i, 0]).ToArray(), t));
+        Assert.True(corr > 0.9, $"|corr(z, t)| = {corr}");
+        Assert.Contains("BasisDeVAE", model.ToString());
+        Assert.Contains("increasing 4", model.ToString().Replace("decreasing 4", ""));
+    }
+
+    [Fact]
+    public void SameSeedGivesIdenticalResults()
+    {
+        var (x, _, _) = Synthetic.RiseFall(120, 3, 0.1, 2);
+        double[,] Run()
+        {
+            using var data = DataMatrix.From(x);
+            using var model = NewModel(6, 7);
+            model.Train(data, new TrainOptions { Epochs = 3, Seed = 7, Device = "cpu" });
+            var z = model.Latent(data);
+            var phi = model.FamilyProbabilities();
+            var r = new double[z.GetLength(0) + phi.GetLength(0), 2];
+            for (int i = 0; i < z.GetLength(0); i++) r[i, 0] = z[i, 0];
+            for (int j = 0; j < phi.GetLength(0); j++) { r[z.GetLength(0) + j, 0] = phi[j, 0]; r[z.GetLength(0) + j, 1] = phi[j, 1]; }
+            return r;
+        }
+        var a = Run();
+        var b = Run();
+        Assert.Equal(a, b);
+        // and a different seed differs
+        using var data2 = DataMatrix.From(x);
+        using var other = NewModel(6, 8);
+        other.Train(data2, new TrainOptions { Epochs = 3, Seed = 8, Device = "cpu" });
+        Assert.NotEqual(a[0, 0], other.Latent(data2)[0, 0]);
+    }
+
+    [Fact]
+    public void LiveTensorCountStaysFlatOver500Steps()
+    {
+        var (x, _, _) = Synthetic.RiseFall(320, 3, 0.1, 3);
+        using var data = DataMatrix.From(x);
+        using var model = NewModel(6, 3);
+        // warm-up (first-epoch allocations: flat buffers, snapshot, loss buffer)
+        model.Train(data, new TrainOptions { Epochs = 1, BatchSize = 32, Seed = 3, Device = "cpu" });
+        GC.Collect(); GC.WaitForPendingFinalizers();
+        long before = torch.Tensor.TotalCount;
+        model.Train(data, new TrainOptions { Epochs = 50, BatchSize = 32, Seed = 4, Device = "cpu" });   // 50 × 10 = 500 steps
+        GC.Collect(); GC.WaitForPendingFinalizers();
+        long after = torch.Tensor.TotalCount;
+        Assert.True(after - before <= 2, $"live tensors {before} → {after} over 500 steps");
+        Assert.Equal(51, model.History.Count);
+    }
+
+    [Fact]
+    public void NonFiniteLossStopsNamingEpochAndStepAndKeepsLastGoodState()
+    {
+        var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 4);
+        using var data = DataMatrix.From(x);
+        // Reference: two good epochs.
+        using var good = NewModel(4, 11);
+        good.Train(data, new TrainOptions { Epochs = 2, Seed = 11, Device = "cpu" });
+        // Same run, poisoned from the 2nd step of epoch 3 (2 steps per epoch at batch 32).
+        torch.manual_seed(11);
+        var dec = new TestDerivativeDecoder(4, RiseFall, hiddenWidth: 16) { PoisonFromCall = 2 * 2 + 2 };
+        using var bad = new BasisDeVAE(dec, Gaussian, new ModelOptions { Seed = 11 });
+        var ex = Assert.Throws<TrainingDivergedException>(() => bad.Train(data, new TrainOptions { Epochs = 5, Seed = 11, Device = "cpu" }));
+        Assert.Equal(3, ex.Epoch);
+        Assert.Equal(2, ex.Step);
+        Assert.Contains("epoch 3, step 2", ex.Message);
+        Assert.Equal(2, bad.History.Count);
+        dec.PoisonFromCall = 0;
+        // parameters equal the good model's after 2 epochs
+        var pg = good.Module.parameters().Select(p => p.detach().clone()).ToList();
+        var pb = bad.Module.parameters().Select(p => p.detach().clone()).ToList();
+        Assert.Equal(pg.Count, pb.Count);
+        for (int i = 0; i < pg.Count; i++) Assert.True(pg[i].equal(pb[i]).all().item<bool>(), $"parameter {i} differs");
+    }
+
+    [Fact]
+    public void CancellationStopsAtAnEpochBoundaryState()
+    {
+        var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 5);
+        using var data = DataMatrix.From(x);
+        using var model = NewModel(4, 5);
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgress(new List<EpochMetrics>(), m => { if (m.Epoch == 2) cts.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            model.Train(data, new TrainOptions { Epochs = 10, Seed = 5, Device = "cpu", Progress = progress, Cancellation = cts.Token }));
+        Assert.Equal(2, model.History.Count);
+    }
+
+    [Fact]
+    public void AnnealingRampsBetaAndGammaLinearly()
+    {
+        var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 6);
+        using var data = DataMatrix.From(x);
+        using var model = NewModel(4, 6);
+        var hist = model.Train(data, new TrainOptions { Epochs = 10, Seed = 6, Device = "cpu", AnnealFraction = 0.5, Beta = 2.0, Gamma = 1.0 });
+        // 2 steps per epoch, 20 steps, anneal over 10 steps: epoch e ends at step 2e → factor min(1, 2e/10)
+        for (int e = 1; e <= 10; e++)
+        {
+            double f = Math.Min(1.0, 2.0 * e / 10);
+            Assert.Equal(2.0 * f, hist[e - 1].Beta, 12);
+            Assert.Equal(1.0 * f, hist[e - 1].Gamma, 12);
+        }
+    }
+
+    [Fact]
+    public void BaselinesTrainAndLossFalls()
+    {
+        var (x, _, _) = Synthetic.RiseFall(128, 2, 0.1, 7);
+        using var data = DataMatrix.From(x);
+        var small = Gaussian with { Encoder = new NetworkShape(new[] { 16 }, ActivationKind.Relu) };
+        var models = new CollapsedVaeModel[]
+        {
+            new BasisVAE(4, 2, small, basisNet: new NetworkShape(new[] { 16 }, ActivationKind.Tanh), options: new ModelOptions { Seed = 1 }),
+            new Vae(4, 1, small, options: new ModelOptions { Seed = 1 }),
+            new LinearVae(4, 2, small, options: new ModelOptions { Seed = 1 }),
+        };
+        foreach (var m in models)
+        {
+            var h = m.Train(data, new TrainOptions { Epochs = 15, Seed = 1, Device = "cpu" });
+            Assert.True(h[^1].Loss < h[0].Loss, $"{m.ModelName}: {h[0].Loss} → {h[^1].Loss}");
+            Assert.True(double.IsFinite(m.Evaluate(data).LogLikelihood));
+            m.Dispose();
+        }
+        Assert.Equal("BasisVAE", models[0].ModelName);
+        Assert.Equal(2, models[0].FamilyNames.Count);
+    }
+
+    [Fact]
+    public void DeVaeTakesOneFamilyAndAnyLatentDimension()
+    {
+        torch.manual_seed(1);
+        var ex = Assert.Throws<ArgumentException>(() => new DeVAE(new TestDerivativeDecoder(3, RiseFall), Gaussian));
+        Assert.Contains("exactly one family", ex.Message);
+        using var m = new DeVAE(new TestDerivativeDecoder(3, new[] { "decreasing" }), Gaussian);
+        Assert.Single(m.FamilyNames);
+        // p = 2 with a one-family decoder (linear) under the DeVAE model
+        using var m2 = new DeVAE(new Model.Decoders.LinearDecoder(3, 2), Gaussian);
+        Assert.Equal(2, m2.LatentDim);
+        var (x, _, _) = Synthetic.RiseFall(40, 2, 0.1, 1);
+        using var data = DataMatrix.From(x).Subset(Enumerable.Range(0, 40).Select(i => (long)i).ToList());
+        var x3 = new double[40, 3];
+        for (int i = 0; i < 40; i++) for (int j = 0; j < 3; j++) x3[i, j] = x[i, j];
+        using var d3 = DataMatrix.From(x3);
+        var h = m2.Train(d3, new TrainOptions { Epochs = 3, Seed = 1, Device = "cpu" });
+        Assert.Equal(3, h.Count);
+        Assert.Equal(2, m2.Latent(d3).GetLength(1));
+    }
+
+    [Fact]
+    public void CountLikelihoodsTrain()
+    {
+        var rng = new Random(3);
+        int n = 96, d = 4;
+        var x = new double[n, d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++)
+        {
+            double mu = Math.Exp(0.5 + (j % 2 == 0 ? 1 : -1) * (i - n / 2.0) / n * 2);
+            // Poisson by inversion
+            double l = Math.Exp(-mu), p = 1; int k = 0;
+            do { k++; p *= rng.NextDouble(); } while (p > l);
+            x[i, j] = k - 1;
+        }
+        using var data = DataMatrix.From(x);
+        foreach (var kind in new[] { LikelihoodKind.Poisson, LikelihoodKind.NegativeBinomial, LikelihoodKind.ZeroInflatedNegativeBinomial })
+        {
+            torch.manual_seed(2);
+            using var m = new BasisDeVAE(new TestDerivativeDecoder(d, RiseFall), Gaussian with { Likelihood = kind });
+            var h = m.Train(data, new TrainOptions { Epochs = 10, Seed = 2, Device = "cpu" });
+            Assert.True(h[^1].Loss < h[0].Loss, $"{kind}: {h[0].Loss} → {h[^1].Loss}");
+            Assert.NotNull(m.LibraryMean);
+            Assert.True(double.IsFinite(m.Evaluate(data).Elbo));
+        }
+    }
+
+    [Fact]
+    public void TrainsOnCudaWhenPresent()
+    {
+        if (!torch.cuda.is_available()) return;   // CUDA-only case: skipped without a GPU
+        var (x, _, labels) = Synthetic.RiseFall(200, 4, 0.1, 1);
+        using var data = DataMatrix.From(x);
+        using var model = NewModel(8, 1);
+        var hist = model.Train(data, new TrainOptions { Epochs = 25, Seed = 1, Device = "cuda" });
+        Assert.Equal(DeviceType.CUDA, model.Device.type);
+        Assert.True(hist[^1].Loss < hist[0].Loss);
+        Assert.Equal(1.0, new LatentFlip(("increasing", "decreasing")).Compare(model.AssignedFamilies(), labels).Agreement);
+    }
+
+    [Fact]
+    public void CudaRequestWithoutGpuIsAClearError()
+    {
+        if (torch.cuda.is_available()) return;
+        var ex = Assert.Throws<ArgumentException>(() => Seeding.ResolveDevice("cuda"));
+        Assert.Contains("CUDA is not available", ex.Message);
+        Assert.Equal(DeviceType.CPU, Seeding.ResolveDevice("auto").type);
+        Assert.Throws<ArgumentException>(() => Seeding.ResolveDevice("tpu"));
+    }
+
+    internal static double Correlation(double[] a, double[] b)
+    {
+        double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < a.Length; i++) { sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) * (a[i] - ma); sbb += (b[i] - mb) * (b[i] - mb); }
+        return sab / Math.Sqrt(saa * sbb);
+    }
+
+    /// <summary>IProgress that reports synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
+    internal sealed class SyncProgress : IProgress<EpochMetrics>
+    {
+        private readonly List<EpochMetrics> sink;
+        private readonly Action<EpochMetrics>? then;
+        public SyncProgress(List<EpochMetrics> sink, Action<EpochMetrics>? then = null) { this.sink = sink; this.then = then; }
+        public void Report(EpochMetrics value) { sink.Add(value); then?.Invoke(value); }
+    }
+}
+
+[CollectionDefinition("torch-global-state", DisableParallelization = true)]
+public class TorchGlobalStateCollection { }
