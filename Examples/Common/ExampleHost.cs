@@ -1,7 +1,10 @@
 using System;
 using System.IO;
 using System.Threading;
+using DerivSpec.Runtime.Data;
 using DerivSpec.Runtime.IO;
+using DerivSpec.Runtime.Native;
+using DerivSpec.Runtime.Training;
 
 namespace DerivSpec.Examples;
 
@@ -27,9 +30,9 @@ public static class ExampleHost
         catch (UsageException e) { error.WriteLine($"{name}: {e.Message}"); return 2; }
         catch (DataFormatException e) { error.WriteLine($"{name}: bad input: {e.Message}"); return 3; }
         catch (OperationCanceledException) { error.WriteLine($"{name}: cancelled; nothing was written."); return 130; }
-        catch (Exception e) when (e.GetType().Name == "DataValidationException") { error.WriteLine($"{name}: bad input: {e.Message}"); return 3; }
-        catch (Exception e) when (e.GetType().Name == "TrainingDivergedException") { error.WriteLine($"{name}: {e.Message}"); return 5; }
-        catch (Exception e) when (e.GetType().Name == "TorchLoadException") { error.WriteLine($"{name}: {e.Message}"); return 1; }
+        catch (DataValidationException e) { error.WriteLine($"{name}: bad input: {e.Message}"); return 3; }
+        catch (TrainingDivergedException e) { error.WriteLine($"{name}: {e.Message}"); return 5; }
+        catch (TorchLoadException e) { error.WriteLine($"{name}: {e.Message}"); return 1; }
         catch (IOException e) { error.WriteLine($"{name}: {e.Message}"); return 4; }
         catch (UnauthorizedAccessException e) { error.WriteLine($"{name}: {e.Message}"); return 4; }
         finally
