@@ -207,7 +207,7 @@ public static class SyntheticExample
         w.WriteLine($"seed {r.Seed}: {"",-31} {"BasisDeVAE",10} {"BasisVAE",10}   paper (BasisDeVAE / BasisVAE)");
         foreach (var (row, get, paper) in rows)
             w.WriteLine($"  {row,-37} {F(get(r.DeVae)),10} {(r.Vae is null ? "skipped" : F(get(r.Vae))),10}   {paper}");
-        var counts = r.DeVae.Full.AssignedNames.GroupBy(x => x).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
+        var counts = r.DeVae.Full.AssignedNames.GroupBy(x => x).OrderBy(g => g.Key).Select(g => $"{g.Key} ({PaperModel.Label(g.Key)}) {g.Count()}");
         w.WriteLine($"  BasisDeVAE families (full data): {string.Join(", ", counts)}");
     }
 
@@ -316,7 +316,7 @@ public static class SyntheticExample
         var families = new List<string> { SyntheticData.Increasing, SyntheticData.Decreasing, SyntheticData.Transient };
         void AddFamilies(IEnumerable<string> names) { foreach (var n in names) if (!families.Contains(n)) families.Add(n); }
         if (input.Labels is not null) AddFamilies(input.Labels.Distinct());
-        AddFamilies(r.DeVae.Full.FamilyNames);
+        AddFamilies(r.DeVae.Full.FamilyNames.Select(PaperModel.Label));
         var panels = new List<TrajectoryPanel>();
         int d = input.Table.Columns;
         if (input.Truth is not null && input.Labels is not null && input.Time is not null)
@@ -330,7 +330,7 @@ public static class SyntheticExample
             var f = m.Full;
             bool flip = input.Time is not null && Correlation.Spearman(f.Z, input.Time) < 0;
             var x = flip ? f.Grid.Select(v => -v).ToArray() : f.Grid;
-            var names = f.AssignedNames.Select(n => flip ? Swap(n) : n).ToArray();
+            var names = f.AssignedNames.Select(PaperModel.Label).Select(n => flip ? Swap(n) : n).ToArray();
             if (m.Model != "BasisDeVAE" && input.Labels is not null)
             {
                 var map = Matching.BestMap(f.AssignedNames, input.Labels);

@@ -23,13 +23,10 @@ namespace DerivSpec.Runtime.Decoding;
 /// </summary>
 public abstract class DerivativeDecoder : FamilyDecoder
 {
-    private const string NodesName = "gl_nodes";
-    private const string WeightsName = "gl_weights";
-    private const string ShiftedName = "gl_shifted";
-    private const string ReflectedName = "gl_reflected";
     private const string FeatureRawName = "feature_raw";
     private const string LatentRawName = "latent_raw";
 
+    private readonly GaussLegendreBuffers _quadrature;
     private readonly int _features;
     private readonly string[] _familyNames;
     private readonly int[] _storageRow;          // parameter index → row in its raw tensor
@@ -59,11 +56,8 @@ public abstract class DerivativeDecoder : FamilyDecoder
         _familyNames = layout.Families.Select(f => f.Name).ToArray();
         int p = layout.LatentDim;
 
-        var rule = GaussLegendre.Create(layout.QuadratureOrder);
-        register_buffer(NodesName, tensor(rule.Nodes, dtype: dtype));
-        register_buffer(WeightsName, tensor(rule.Weights, dtype: dtype));
-        register_buffer(ShiftedName, tensor(rule.Nodes.Select(u => u + 1.0).ToArray(), dtype: dtype));
-        register_buffer(ReflectedName, tensor(rule.Nodes.Select(u => 1.0 - u).ToArray(), dtype: dtype));
+        _quadrature = new GaussLegendreBuffers(layout.QuadratureOrder, dtype: dtype);
+        register_module("quadrature", _quadrature);
 
         // Shared derivative network, P groups; PyTorch's Linear initialisation U(−1/√in, 1/√in) per group.
         if (layout.NetFamilies > 0)
@@ -126,13 +120,8 @@ public abstract class DerivativeDecoder : FamilyDecoder
     /// <summary>Gauss–Legendre order n.</summary>
     public int QuadratureOrder => Layout.QuadratureOrder;
 
-    /// <summary>The Gauss–Legendre nodes u_i on [−1, 1] (buffer, [n]).</summary>
-    public Tensor QuadratureNodes => Buffer(NodesName);
-
-    /// <summary>The Gauss–Legendre weights w_i (buffer, [n]).</summary>
-    public Tensor QuadratureWeights => Buffer(WeightsName);
-
-    private Tensor Buffer(string name) => get_buffer(name) ?? throw new InvalidOperationException($"Buffer '{name}' is missing.");
+    /// <summary>The Gauss–Legendre rule as buffers (submodule "quadrature"; moves with the decoder).</summary>
+    public GaussLegendreBuffers Quadrature => _quadrature;
 
     private TorchSharp.Modules.Parameter Param(string name) =>
         get_parameter(name) ?? throw new InvalidOperationException($"Parameter '{name}' is missing.");
@@ -211,7 +200,7 @@ public abstract class DerivativeDecoder : FamilyDecoder
             total = total is null ? term : total + term;
         }
         if (total is not null) return total;
-        var reference = Buffer(WeightsName);
+        var reference = _quadrature.Weights;
         return zeros(Array.Empty<long>(), dtype: reference.dtype, device: reference.device);
     }
 
@@ -285,8 +274,4 @@ public abstract class DerivativeDecoder : FamilyDecoder
         return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(a);
     }
 
-    // ---- state used by QuadraturePoints ------------------------------------------------------------------------
-
-    internal Tensor ShiftedNodes => Buffer(ShiftedName);
-    internal Tensor ReflectedNodes => Buffer(ReflectedName);
 }

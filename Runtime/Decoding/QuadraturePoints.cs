@@ -28,7 +28,7 @@ public sealed class QuadraturePoints
         _values = new Tensor?[decoder.Layout.Parameters.Count];
         Z = z.unsqueeze(-1);
         HalfZ = Z * 0.5;
-        var tau = HalfZ * decoder.ShiftedNodes;          // [B, P, n]
+        var tau = Z * decoder.Quadrature.UnitNodes;      // [B, P, n]: z·(u_i + 1)/2
         Tau = tau.unsqueeze(-1);
         if (decoder.Layout.NetFamilies > 0) _net = decoder.DerivativeNetwork(tau);
     }
@@ -43,7 +43,7 @@ public sealed class QuadraturePoints
     public Tensor Tau { get; }
 
     /// <summary>z − τ_i = z/2·(1 − u_i): [B, P, n, 1] (the kernel of the second-order rule).</summary>
-    public Tensor ZMinusTau => _zMinusTau ??= (HalfZ * _decoder.ReflectedNodes).unsqueeze(-1);
+    public Tensor ZMinusTau => _zMinusTau ??= (Z - Tau.squeeze(-1)).unsqueeze(-1);
 
     /// <summary>The derivative network's raw outputs for net slot <paramref name="slot"/> at the nodes: [B, P, n, d].</summary>
     public Tensor Net(int slot)
@@ -62,6 +62,9 @@ public sealed class QuadraturePoints
     /// <summary>A constant as an outer value: [B, P, 1] filled with <paramref name="value"/>.</summary>
     public Tensor Constant(double value) => full_like(Z, value);
 
+    /// <summary>A constant as an inner value: [B, P, n, 1] filled with <paramref name="value"/>.</summary>
+    public Tensor InnerConstant(double value) => full_like(Tau, value);
+
     /// <summary>∫_0^z f(τ) dτ ≈ z/2·Σ_i w_i f(τ_i): integrand [B, P, n, d] (or broadcastable to [B, P, n, ·]) →
     /// [B, P, d].</summary>
     public Tensor Integrate(Tensor integrand)
@@ -70,7 +73,7 @@ public sealed class QuadraturePoints
         long n = _decoder.QuadratureOrder;
         if (f.dim() != 4 || f.shape[2] != n || f.shape[0] != Tau.shape[0] || f.shape[1] != Tau.shape[1])
             f = broadcast_tensors(f, Tau)[0];
-        return matmul(f.transpose(-1, -2), _decoder.QuadratureWeights) * HalfZ;
+        return matmul(f.transpose(-1, -2), _decoder.Quadrature.Weights) * HalfZ;
     }
 
     /// <summary>The second-order rule s(z) = v0·z + ∫_0^z (z − τ) e(τ) dτ: v0 [P, d], e at the nodes → [B, P, d].</summary>

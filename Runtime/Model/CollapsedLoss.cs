@@ -18,13 +18,8 @@ public sealed record LossTerms(Tensor Reconstruction, Tensor Dirichlet, Tensor E
     /// <summary>The sum of the five terms (the quantity minimised).</summary>
     public Tensor Total() => Reconstruction + Dirichlet + Entropy + Kl + Prior;
 
-    /// <summary>[Total, (3), (4), (5), (6), (7)] as one detached tensor of shape [6].</summary>
-    public Tensor Stacked()
-    {
-        using var _ = torch.no_grad();
-        var t = torch.stack(new[] { Reconstruction, Dirichlet, Entropy, Kl, Prior });
-        return torch.cat(new[] { t.sum().unsqueeze(0), t }, 0).detach();
-    }
+    /// <summary>[(3), (4), (5), (6), (7)] as one tensor of shape [5] (differentiable; <c>.sum()</c> is the total).</summary>
+    public Tensor Stacked() => torch.stack(new[] { Reconstruction, Dirichlet, Entropy, Kl, Prior });
 }
 
 /// <summary>The loss of the paper's section 2.2, as pure tensor functions (testable by hand computation).</summary>
@@ -48,17 +43,27 @@ public static class CollapsedLoss
     public static LossTerms Compute(Tensor logProb, Tensor phiLogits, Tensor mean, Tensor sigma, Tensor logPrior,
         long totalSamples, double alpha, double beta, double gamma)
     {
-        long b = logProb.shape[0];
-        double scale = (double)totalSamples / b;
         var logPhi = torch.nn.functional.log_softmax(phiLogits, 1);            // [d, K]
         var phi = logPhi.exp();
         // (3): Σ_jk φ_jk Σ_i log p_ijk — sum over the batch first, then one [K, d] product.
         var perFamily = logProb.sum(dim: 0);                                     // [K, d]
-        var recon = (perFamily * phi.t()).sum().mul_(-scale);
+        var expected = (perFamily * phi.t()).sum();
+        return Compute(expected, logPhi, phi, logProb.shape[0], mean, sigma, logPrior, totalSamples, alpha, beta, gamma);
+    }
+
+    /// <summary>
+    /// Computes the five terms from the batch's expected log-likelihood Σ_i Σ_jk φ_jk log p(x_ij | z_i, k) (a scalar, as
+    /// given by <see cref="Likelihoods.Likelihood.ExpectedLogLikelihood"/>), log φ and φ ([d, K]) and the batch size.
+    /// </summary>
+    public static LossTerms Compute(Tensor expectedLogLikelihood, Tensor logPhi, Tensor phi, long batch, Tensor mean, Tensor sigma,
+        Tensor logPrior, long totalSamples, double alpha, double beta, double gamma)
+    {
+        double scale = (double)totalSamples / batch;
+        var recon = expectedLogLikelihood * -scale;                             // (3)
         var dirichlet = DirichletTerm(phi, alpha, gamma);                        // (4)
         var entropy = (phi * logPhi).sum().mul_(gamma);                          // (5)
         // (6)
-        var kl = GaussianEncoder.KlToStandardNormal(mean, sigma).sum().mul_(beta * scale);
+        var kl = GaussianEncoder.KlToStandardNormalSum(mean, sigma).mul_(beta * scale);
         // (7)
         var prior = logPrior.neg();
         return new LossTerms(recon, dirichlet, entropy, kl, prior);
@@ -67,10 +72,12 @@ public static class CollapsedLoss
     /// <summary>(4): −γ (log B(n + α) − log B(α)) with n_k = Σ_j φ_jk, for φ [d, K].</summary>
     public static Tensor DirichletTerm(Tensor phi, double alpha, double gamma)
     {
-        long k = phi.shape[1];
+        long d = phi.shape[0], k = phi.shape[1];
         var n = phi.sum(dim: 0);
         double logBAlpha = k * Lgamma(alpha) - Lgamma(k * alpha);
-        return (LogMultivariateBeta(n + alpha) - logBAlpha).mul_(-gamma);
+        // Σ_k n_k = d exactly (rows of φ sum to 1), so log Γ(Σ_k (n_k + α)) is the constant log Γ(d + Kα).
+        double constant = Lgamma(d + k * alpha) + logBAlpha;
+        return torch.lgamma(n + alpha).sum().sub_(constant).mul_(-gamma);
     }
 
     /// <summary>(5): γ Σ_jk φ_jk log φ_jk for logits ξ [d, K].</summary>

@@ -144,7 +144,7 @@ public abstract class CollapsedVaeModel : IDisposable
 
         using var adam = new FlatAdam(Module.parameters(), options.LearningRate);
         using var snapshot = adam.CreateSnapshot();
-        using var stepLosses = torch.zeros(steps, 6, dtype: ScalarType.Float64, device: dev);
+        using var stepLosses = torch.zeros(steps, 5, dtype: ScalarType.Float64, device: dev);
         Module.train();
         long globalStep = 0;
         var watch = new Stopwatch();
@@ -171,10 +171,10 @@ public abstract class CollapsedVaeModel : IDisposable
                         var xb = x.index_select(0, idx);
                         var eb = ReferenceEquals(enc, x) ? xb : enc.index_select(0, idx);
                         var lb = logLib?.index_select(0, idx);
-                        var terms = Module.Loss(xb, eb, lb, n, alpha, bNow, gNow);
-                        terms.Total().backward();
+                        var stacked = Module.Loss(xb, eb, lb, n, alpha, bNow, gNow).Stacked();   // [5]
+                        stacked.sum().backward();
                         adam.Step();
-                        stepLosses[s].copy_(terms.Stacked());
+                        using (torch.no_grad()) stepLosses[s].copy_(stacked);
                         globalStep++;
                     }
                 }
@@ -182,21 +182,21 @@ public abstract class CollapsedVaeModel : IDisposable
                 double[] host;
                 using (var cpu = stepLosses.cpu()) host = cpu.data<double>().ToArray();
                 for (int s = 0; s < steps; s++)
-                    for (int c = 0; c < 6; c++)
-                        if (!double.IsFinite(host[s * 6 + c]))
+                    for (int c = 0; c < 5; c++)
+                        if (!double.IsFinite(host[s * 5 + c]))
                         {
                             adam.Restore(snapshot);
-                            string[] names = { "total loss", "term (3) reconstruction", "term (4) Dirichlet", "term (5) entropy", "term (6) KL", "term (7) prior" };
+                            string[] names = { "term (3) reconstruction", "term (4) Dirichlet", "term (5) entropy", "term (6) KL", "term (7) prior" };
                             throw new TrainingDivergedException(
-                                $"Training diverged: the {names[c]} became {host[s * 6 + c].ToString(CultureInfo.InvariantCulture)} at epoch {epoch + 1}, step {s + 1} " +
+                                $"Training diverged: the loss's {names[c]} became {host[s * 5 + c].ToString(CultureInfo.InvariantCulture)} at epoch {epoch + 1}, step {s + 1} " +
                                 $"(of {steps} per epoch). The parameters were restored to the end of epoch {epoch} (the last good state). " +
                                 "Try a smaller learning rate, a different seed, or check the data scale.", epoch + 1, s + 1);
                         }
                 adam.Save(snapshot);
-                var mean = new double[6];
-                for (int s = 0; s < steps; s++) for (int c = 0; c < 6; c++) mean[c] += host[s * 6 + c] / steps;
+                var mean = new double[5];
+                for (int s = 0; s < steps; s++) for (int c = 0; c < 5; c++) mean[c] += host[s * 5 + c] / steps;
                 watch.Stop();
-                var m = new EpochMetrics(history.Count + 1, mean[0], mean[1], mean[2], mean[3], mean[4], mean[5], bNow, gNow, watch.Elapsed.TotalSeconds);
+                var m = new EpochMetrics(history.Count + 1, mean.Sum(), mean[0], mean[1], mean[2], mean[3], mean[4], bNow, gNow, watch.Elapsed.TotalSeconds);
                 history.Add(m);
                 options.Progress?.Report(m);
             }

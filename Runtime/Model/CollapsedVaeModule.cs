@@ -56,7 +56,9 @@ public sealed class CollapsedVaeModule : nn.Module
         var (mu, sigma) = encoder.forward(encoderInput);
         var z = sample ? GaussianEncoder.Sample(mu, sigma) : mu;
         var loc = decoder.forward(z);
-        var logp = likelihood.LogProb(x, loc, z, logLibrary);
-        return CollapsedLoss.Compute(logp, xi, mu, sigma, decoder.LogPrior(), totalSamples, alpha, beta, gamma);
+        var logPhi = torch.nn.functional.log_softmax(xi, 1);                   // [d, K]
+        var phi = logPhi.exp();
+        var expected = likelihood.ExpectedLogLikelihood(x, loc, z, logLibrary, phi.t());
+        return CollapsedLoss.Compute(expected, logPhi, phi, x.shape[0], mu, sigma, decoder.LogPrior(), totalSamples, alpha, beta, gamma);
     }
 }

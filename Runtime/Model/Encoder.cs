@@ -47,6 +47,13 @@ public sealed class GaussianEncoder : nn.Module<Tensor, (Tensor Mean, Tensor Sig
         return torch.addcmul(mean, sigma, eps, 1.0);
     }
 
+    /// <summary>Σ_i KL(N(μ_i, σ_i²) ‖ N(0, I)) = ½ Σ (μ² + σ²) − Σ log σ − ½·B·p, a scalar (fewer ops than the per-sample form).</summary>
+    public static Tensor KlToStandardNormalSum(Tensor mean, Tensor sigma)
+    {
+        var sq = mean.square().sum().add_(sigma.square().sum()).mul_(0.5);
+        return sq.sub_(sigma.log().sum()).sub_(0.5 * mean.numel());
+    }
+
     /// <summary>KL(N(μ, σ²) ‖ N(0, I)) per sample: ½ Σ_p (μ² + σ² − 1 − 2 log σ), shape [B].</summary>
     public static Tensor KlToStandardNormal(Tensor mean, Tensor sigma)
     {

@@ -146,7 +146,7 @@ public class DerivativeDecoderTests
         using var scope = torch.NewDisposeScope();
         using var m = new Hand(3, ScalarType.Float32);
         m.to(ScalarType.Float64);
-        Assert.Equal(ScalarType.Float64, m.QuadratureWeights.dtype);
+        Assert.Equal(ScalarType.Float64, m.Quadrature.Weights.dtype);
         var x = m.forward(torch.randn(new long[] { 4, 2 }, dtype: ScalarType.Float64));
         Assert.Equal(ScalarType.Float64, x.dtype);
     }

@@ -1,0 +1,143 @@
+using System;
+using System.Globalization;
+using System.Text;
+using DerivSpec.Language;
+
+namespace DerivSpec.Generator
+{
+    /// <summary>
+    /// Translates a family expression into a C# expression over the Runtime primitives. Three places an expression can
+    /// stand (CONTRACT §2):
+    /// <list type="bullet">
+    /// <item>inner: an integrand, evaluated at the nodes τ (z → q.Tau [B,P,n,1], parameters [P,1,d], net [B,P,n,d]);</item>
+    /// <item>outer: a composed body at z (z → q.Z [B,P,1], parameters [P,d], integral(b) → q.Integrate(inner b));</item>
+    /// <item>map: the output map of the assembled value x [B,d] (x → x, parameters [P,d]).</item>
+    /// </list>
+    /// Subexpressions without tensors are emitted as C# double expressions (the compiler folds them); a constant that
+    /// must be a tensor becomes q.InnerConstant / q.Constant / full_like(x).
+    /// </summary>
+    internal sealed class ExprContext
+    {
+        private const string M = "global::DerivSpec.Runtime.Decoding.DecoderMath";
+        private readonly ModelPlan _plan;
+        private readonly CheckedFamily _family;
+
+        private enum Place { Inner, Outer, Map }
+
+        private readonly struct Code
+        {
+            public Code(string text, bool isConstant)
+            {
+                Text = text;
+                IsConstant = isConstant;
+            }
+
+            public string Text { get; }
+            public bool IsConstant { get; }
+        }
+
+        public ExprContext(ModelPlan plan, CheckedFamily family)
+        {
+            _plan = plan;
+            _family = family;
+        }
+
+        /// <summary>An integrand, as a tensor at the nodes.</summary>
+        public string Inner(Expr e)
+        {
+            var c = Emit(e, Place.Inner);
+            return c.IsConstant ? "q.InnerConstant(" + c.Text + ")" : c.Text;
+        }
+
+        /// <summary>A composed body, as a tensor at z.</summary>
+        public string Outer(Expr e)
+        {
+            var c = Emit(e, Place.Outer);
+            return c.IsConstant ? "q.Constant(" + c.Text + ")" : c.Text;
+        }
+
+        /// <summary>An output map over the local x.</summary>
+        public string Map(Expr e)
+        {
+            var c = Emit(e, Place.Map);
+            return c.IsConstant ? "global::TorchSharp.torch.full_like(x, " + c.Text + ")" : c.Text;
+        }
+
+        private Code Emit(Expr e, Place place)
+        {
+            switch (e)
+            {
+                case Num n:
+                    return new Code(CodeWriter.Double(n.Value), true);
+                case Var v:
+                    return new Code(Variable(v, place), false);
+                case Unary u:
+                    {
+                        var o = Emit(u.Operand, place);
+                        return new Code("(-" + o.Text + ")", o.IsConstant);
+                    }
+                case Binary b:
+                    {
+                        var l = Emit(b.Left, place);
+                        var r = Emit(b.Right, place);
+                        bool constant = l.IsConstant && r.IsConstant;
+                        if (b.Op == BinaryOp.Power) return new Code(M + ".Pow(" + l.Text + ", " + r.Text + ")", constant);
+                        if (!constant && l.IsConstant && r.IsConstant == false && b.Op != BinaryOp.Add && b.Op != BinaryOp.Multiply)
+                        {
+                            // c − t and c / t: written with the tensor first so only Tensor-op-Scalar operators are needed.
+                            return b.Op == BinaryOp.Subtract
+                                ? new Code("((-" + r.Text + ") + " + l.Text + ")", false)
+                                : new Code("(" + r.Text + ".reciprocal() * " + l.Text + ")", false);
+                        }
+                        if (!constant && l.IsConstant)
+                            return new Code("(" + r.Text + " " + Operator(b.Op) + " " + l.Text + ")", false); // + and * commute
+                        return new Code("(" + l.Text + " " + Operator(b.Op) + " " + r.Text + ")", constant);
+                    }
+                case Call c:
+                    {
+                        var a = Emit(c.Arg, place);
+                        return new Code(M + "." + c.Fn.ToString() + "(" + a.Text + ")", a.IsConstant);
+                    }
+                case Integral i:
+                    if (place != Place.Outer)
+                        throw new InvalidOperationException("integral(…) is only meaningful in a composed body (family '" + _family.Name + "').");
+                    return new Code("q.Integrate(" + Inner(i.Body) + ")", false);
+                default:
+                    throw new InvalidOperationException("Unknown expression node " + (e?.GetType().Name ?? "null") + ".");
+            }
+        }
+
+        private string Variable(Var v, Place place)
+        {
+            switch (v.Kind)
+            {
+                case VarKind.Z:
+                    if (place == Place.Map) throw new InvalidOperationException("'z' in the output map of family '" + _family.Name + "'.");
+                    return place == Place.Inner ? "q.Tau" : "q.Z";
+                case VarKind.Net:
+                    if (place != Place.Inner) throw new InvalidOperationException("'net' outside an integrand in family '" + _family.Name + "'.");
+                    int slot = _plan.NetSlot(_family);
+                    return "q.Net(" + slot.ToString(CultureInfo.InvariantCulture) + ")";
+                case VarKind.Param:
+                    {
+                        var p = _plan.Find(_family, v.Name);
+                        return (place == Place.Inner ? "q.Inner(Parameters." : "q.Outer(Parameters.") + p.Id + ")";
+                    }
+                case VarKind.X:
+                    if (place != Place.Map) throw new InvalidOperationException("'x' outside the output map of family '" + _family.Name + "'.");
+                    return "x";
+                default:
+                    throw new InvalidOperationException("Unknown variable kind " + v.Kind + ".");
+            }
+        }
+
+        private static string Operator(BinaryOp op) => op switch
+        {
+            BinaryOp.Add => "+",
+            BinaryOp.Subtract => "-",
+            BinaryOp.Multiply => "*",
+            BinaryOp.Divide => "/",
+            _ => throw new InvalidOperationException("No infix operator for " + op + "."),
+        };
+    }
+}
