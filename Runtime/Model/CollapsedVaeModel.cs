@@ -129,8 +129,19 @@ public abstract class CollapsedVaeModel : IDisposable
         if (!(alpha > 0)) throw new ArgumentOutOfRangeException(nameof(options), alpha, "α must be > 0.");
         if (anneal is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(options), anneal, "The anneal fraction must be in [0, 1].");
 
-        if (options.Threads is int th) { if (th < 1) throw new ArgumentOutOfRangeException(nameof(options), th, "Threads must be ≥ 1."); torch.set_num_threads(th); }
+        if (options.Threads is int th && th < 1) throw new ArgumentOutOfRangeException(nameof(options), th, "Threads must be ≥ 1.");
         var dev = Seeding.ResolveDevice(options.Device);
+        int previousThreads = torch.get_num_threads();
+        int threads = options.Threads ?? Math.Clamp(Environment.ProcessorCount / 2, 1, Math.Max(1, previousThreads));
+        if (dev.type == DeviceType.CPU && threads != previousThreads) torch.set_num_threads(threads);
+        try { return TrainCore(data, options, dev, epochs, alpha, beta, gamma, anneal); }
+        finally { if (torch.get_num_threads() != previousThreads) torch.set_num_threads(previousThreads); }
+    }
+
+    private IReadOnlyList<EpochMetrics> TrainCore(DataMatrix data, TrainOptions options, Device dev, int epochs,
+        double alpha, double beta, double gamma, double anneal)
+    {
+        long n = data.Samples;
         MoveTo(dev);
         if (options.Seed is long seed) Seeding.Set(seed);
         if (Module.Likelihood.IsCount && LibraryMean is null) LibraryMean = MeanLibrary(data);
@@ -380,7 +391,7 @@ public abstract class CollapsedVaeModel : IDisposable
     {
         var (header, state) = ModelFile.Read(path);
         ModelFile.CheckCompatible(path, header, this);
-        ModelFile.LoadState(path, state, Module);
+        ModelFile.LoadState(path, header, state, Module);
         FeatureNames = header.FeatureNames;
         LibraryMean = header.LibraryMean;
         history.Clear();

@@ -181,9 +181,8 @@ public static class ModelFile
             throw new ModelFileException($"Model file '{path}' does not match this model: it was saved with " + string.Join("; ", problems) + ".");
     }
 
-    internal static void LoadState(string path, byte[] payload, nn.Module module)
+    internal static void LoadState(string path, ModelFileHeader h, byte[] payload, nn.Module module)
     {
-        var h = Read(path).Header;
         var target = module.state_dict();
         var missing = target.Keys.Except(h.Tensors.Select(t => t.Name)).ToList();
         var extra = h.Tensors.Select(t => t.Name).Except(target.Keys).ToList();

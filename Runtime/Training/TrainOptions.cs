@@ -22,7 +22,12 @@ public sealed record TrainOptions
     /// <summary>"auto" (CUDA when available, else CPU), "cpu", "cuda" or "cuda:N".</summary>
     public string Device { get; init; } = "auto";
 
-    /// <summary>torch intra-op threads for this process; null = leave torch's setting.</summary>
+    /// <summary>
+    /// torch intra-op threads while training on the CPU; null = automatic: half the logical processors (at least 1, at most
+    /// torch's current setting). On a 2-core machine that is 1 thread: the per-step tensors are small, and OpenMP threads
+    /// that spin-wait for a descheduled sibling made steps 4–6× slower on a busy 2-core machine (measured with the
+    /// runtime benchmark). The previous setting is restored when Train returns.
+    /// </summary>
     public int? Threads { get; init; }
 
     /// <summary>Override of the Dirichlet concentration α.</summary>

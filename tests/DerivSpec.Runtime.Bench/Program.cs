@@ -20,7 +20,7 @@ torch.manual_seed(1);
 var dec = new TestDerivativeDecoder(50, new[] { "increasing", "decreasing", "increasing" }, hiddenWidth: 64, order: 15);
 using var model = new BasisDeVAE(dec, ModelDefaults.Paper, new ModelOptions { Seed = 1 });
 var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
-var hist = model.Train(data, new TrainOptions { Epochs = epochs, BatchSize = batch, Seed = 1, Device = "cpu" });
+var hist = model.Train(data, new TrainOptions { Epochs = epochs, BatchSize = batch, Seed = 1, Device = "cpu", Threads = threads });
 var cpuTotal = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
 var secs = hist.Skip(1).Select(h => h.Seconds).OrderBy(s => s).ToArray();
 double median = secs[secs.Length / 2];
@@ -53,6 +53,12 @@ if (Environment.GetEnvironmentVariable("DSPEC_PROFILE") == "1")
     Time("decoder forward+backward", () => { var z = zb.requires_grad_(true); dec.forward(z).sum().backward(); });
     Time("decoder forward+backward (params)", () => { dec.forward(zb.detach()).sum().backward(); });
     Time("encoder forward", () => mod.Encoder.forward(xb));
+    var locFixed = dec.forward(zb).detach();
+    Time("encoder fwd+bwd", () => { var (mu, sg) = mod.Encoder.forward(xb); (mu.sum() + sg.sum()).backward(); });
+    Time("likelihood expected-loglik fwd+bwd", () => {
+        var loc = locFixed.requires_grad_(true);
+        var logPhi = torch.nn.functional.log_softmax(mod.PhiLogits, 1); var phi = logPhi.exp();
+        mod.Likelihood.ExpectedLogLikelihood(xb, loc, zb, null, phi.t()).backward(); });
     Time("encoder+likelihood+loss fwd+bwd (decoder output detached)", () => {
         var (mu, sg) = mod.Encoder.forward(xb); var z = GaussianEncoder.Sample(mu, sg);
         var loc = dec.forward(z).detach().requires_grad_(true);

@@ -2,6 +2,9 @@ using System.Runtime.CompilerServices;
 using DerivSpec.Runtime.Native;
 using TorchSharp;
 
+// torch's random generators and thread setting are process-global: tests that seed them must not interleave.
+[assembly: Xunit.CollectionBehavior(DisableTestParallelization = true)]
+
 namespace DerivSpec.Runtime.Tests;
 
 internal static class TestSetup

@@ -147,6 +147,19 @@ public class TrainingTests
     }
 
     [Fact]
+    public void ThreadSettingIsRestoredAfterTraining()
+    {
+        var (x, _, _) = Synthetic.RiseFall(32, 2, 0.1, 6);
+        using var data = DataMatrix.From(x);
+        using var model = NewModel(4, 6);
+        int before = torch.get_num_threads();
+        model.Train(data, new TrainOptions { Epochs = 1, Seed = 6, Device = "cpu", Threads = before + 1 });
+        Assert.Equal(before, torch.get_num_threads());
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Train(data, new TrainOptions { Epochs = 1, Threads = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Train(data, new TrainOptions { Epochs = 1, BatchSize = 0 }));
+    }
+
+    [Fact]
     public void BaselinesTrainAndLossFalls()
     {
         var (x, _, _) = Synthetic.RiseFall(128, 2, 0.1, 7);
