@@ -64,6 +64,9 @@ public abstract class CollapsedVaeModel : IDisposable
         Options = options;
         Module = new CollapsedVaeModule(decoder, defaults.Likelihood, defaults.Encoder);
         Module.to(options.Dtype);
+        // A decoder created on a GPU pulls the rest of the model there (the encoder etc. start on the CPU).
+        var decoderDevice = decoder.parameters().Select(p => p.device).Concat(decoder.buffers().Select(b => b.device)).FirstOrDefault();
+        if (decoderDevice is not null && decoderDevice.type != DeviceType.CPU) MoveTo(decoderDevice);
     }
 
     /// <summary>"BasisDeVAE", "DeVAE", "BasisVAE", "VAE" or "LinearVAE".</summary>
@@ -112,7 +115,8 @@ public abstract class CollapsedVaeModel : IDisposable
     /// there, runs in its own dispose scope and makes no host synchronisation; losses are read once per epoch.
     /// Throws <see cref="DataValidationException"/> for bad data, <see cref="TrainingDivergedException"/> when the loss
     /// becomes non-finite (parameters restored to the last good epoch) and <see cref="OperationCanceledException"/> on
-    /// cancellation (parameters restored to the last completed epoch).
+    /// cancellation (parameters restored to the last completed epoch). Each call continues from the current parameters
+    /// with a fresh Adam state; <see cref="History"/> accumulates across calls.
     /// </summary>
     public IReadOnlyList<EpochMetrics> Train(DataMatrix data, TrainOptions? options = null)
     {
@@ -225,8 +229,7 @@ public abstract class CollapsedVaeModel : IDisposable
 
     private void MoveTo(Device dev)
     {
-        if (device.type == dev.type && device.index == dev.index) return;
-        Module.to(dev);
+        Module.to(dev);          // moves only tensors that are elsewhere (a no-op when everything is already there)
         device = dev;
     }
 

@@ -147,6 +147,19 @@ public class TrainingTests
     }
 
     [Fact]
+    public void TrainingTwiceContinuesTheHistory()
+    {
+        var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 9);
+        using var data = DataMatrix.From(x);
+        using var model = NewModel(4, 9);
+        model.Train(data, new TrainOptions { Epochs = 3, Seed = 9, Device = "cpu" });
+        var h = model.Train(data, new TrainOptions { Epochs = 2, Seed = 10, Device = "cpu" });
+        Assert.Equal(new[] { 1, 2, 3, 4, 5 }, h.Select(m => m.Epoch));
+        Assert.True(h[3].Loss < h[0].Loss);
+        Assert.Equal("auto", new TrainOptions().Device);
+    }
+
+    [Fact]
     public void ThreadSettingIsRestoredAfterTraining()
     {
         var (x, _, _) = Synthetic.RiseFall(32, 2, 0.1, 6);
