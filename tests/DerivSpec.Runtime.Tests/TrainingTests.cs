@@ -84,10 +84,14 @@ public class TrainingTests
         // warm-up (first-epoch allocations: flat buffers, snapshot, loss buffer)
         model.Train(data, new TrainOptions { Epochs = 1, BatchSize = 32, Seed = 3, Device = "cpu" });
         GC.Collect(); GC.WaitForPendingFinalizers();
+        // No GC from here on: a tensor that is not disposed by its step's scope would stay counted until a finalizer ran.
         long before = torch.Tensor.TotalCount;
-        model.Train(data, new TrainOptions { Epochs = 50, BatchSize = 32, Seed = 4, Device = "cpu" });   // 50 × 10 = 500 steps
-        GC.Collect(); GC.WaitForPendingFinalizers();
+        var counts = new List<long>();
+        var progress = new SyncProgress(new List<EpochMetrics>(), _ => counts.Add(torch.Tensor.TotalCount));
+        model.Train(data, new TrainOptions { Epochs = 50, BatchSize = 32, Seed = 4, Device = "cpu", Progress = progress });   // 50 × 10 = 500 steps
         long after = torch.Tensor.TotalCount;
+        Assert.Equal(50, counts.Count);
+        Assert.True(counts.Max() - counts.Min() <= 0, $"live tensors varied between epochs: {counts.Min()}..{counts.Max()}");
         Assert.True(after - before <= 2, $"live tensors {before} → {after} over 500 steps");
         Assert.Equal(51, model.History.Count);
     }
