@@ -222,7 +222,25 @@ namespace DerivSpec.Generator
             return parts.Count == 0 ? null : string.Join(".", parts);
         }
 
-        private static string Normalize(string path) => path.Replace('\\', '/');
+        /// <summary>'/' separators with "." and ".." segments resolved (paths of linked items keep them).</summary>
+        private static string Normalize(string path)
+        {
+            var segments = path.Replace('\\', '/').Split('/');
+            var stack = new System.Collections.Generic.List<string>();
+            for (int i = 0; i < segments.Length; i++)
+            {
+                string s = segments[i];
+                if (s == ".") continue;
+                if (s == ".." && stack.Count > 0 && stack[stack.Count - 1] != ".." && stack[stack.Count - 1].Length > 0)
+                {
+                    stack.RemoveAt(stack.Count - 1);
+                    continue;
+                }
+                if (s.Length == 0 && i > 0 && i < segments.Length - 1) continue; // "//"
+                stack.Add(s);
+            }
+            return string.Join("/", stack);
+        }
 
         /// <summary>A C# identifier from a folder name: invalid characters become '_', a leading digit gets '_'.</summary>
         public static string Sanitize(string part)

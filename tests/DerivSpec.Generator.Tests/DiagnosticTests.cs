@@ -151,3 +151,28 @@ public class DiagnosticTests
             throw new System.IO.IOException("disk on fire");
     }
 }
+
+/// <summary>Namespace of generated classes: declared, else RootNamespace + folder.</summary>
+public class NamespaceTests
+{
+    [Theory]
+    [InlineData("My.App", "/src/app/", "/src/app/model.dspec", "My.App")]
+    [InlineData("My.App", "/src/app/", "/src/app/Models/Deep/model.dspec", "My.App.Models.Deep")]
+    [InlineData("My.App", "/src/app/", "/src/app/../shared/model.dspec", "My.App")]          // linked from outside
+    [InlineData("My.App", "/src/app/", "/src/app/./Models/../Models/m.dspec", "My.App.Models")]
+    [InlineData("My.App", "C:\\src\\app\\", "C:\\src\\app\\Sub Dir\\m.dspec", "My.App.Sub_Dir")]
+    [InlineData("My.App", "/src/app/", "/src/app/2d/class/m.dspec", "My.App._2d.@class")]
+    [InlineData(null, "/src/app/", "/src/app/m.dspec", null)]
+    [InlineData(null, null, "/src/app/Models/m.dspec", null)]
+    public void FromProject(string? root, string? projectDir, string file, string? expected) =>
+        Assert.Equal(expected, Namespaces.FromProject(root, projectDir, file));
+
+    [Fact]
+    public void DeclaredNamespaceWins()
+    {
+        var output = DerivSpec.Tools.DspecRuntimeCompiler.Generate(
+            new[] { ("/p/Models/a.dspec", "namespace Declared.Here\nmodel A {\n  family up increasing: dx/dz = softplus(net)\n}\n") }, "Root", "/p/");
+        Assert.Equal("Declared.Here.A.g.cs", Assert.Single(output.Sources).HintName);
+        Assert.Contains("namespace Declared.Here", output.Sources[0].Text, StringComparison.Ordinal);
+    }
+}
