@@ -38,7 +38,7 @@ public sealed class SimulatedData
     public int Features => Observed.GetLength(1);
 
     /// <summary>The observations as a data matrix.</summary>
-    public DataMatrix ToMatrix() => DataMatrix.FromArray(Observed, FeatureNames, "(simulated)");
+    public NumericTable ToMatrix() => NumericTable.FromArray(Observed, FeatureNames, "(simulated)");
 }
 
 /// <summary>

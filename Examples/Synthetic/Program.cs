@@ -1,6 +1,4 @@
 using System;
-using DerivSpec.Runtime.Native;
+using DerivSpec.Examples.Synthetic;
 
-TorchLoader.EnsureLoaded();
-Console.WriteLine("DerivSpec synthetic example: under construction (see issue 5).");
-return 0;
+return SyntheticExample.Run(args, Console.Out, Console.Error);

@@ -28,7 +28,7 @@ public sealed record CsvReadOptions
 public static class CsvMatrixReader
 {
     /// <summary>Reads the file at <paramref name="path"/>.</summary>
-    public static DataMatrix Read(string path, CsvReadOptions? options = null)
+    public static NumericTable Read(string path, CsvReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var reader = TextFiles.Open(path);
@@ -43,7 +43,7 @@ public static class CsvMatrixReader
     }
 
     /// <summary>Reads from a text reader; <paramref name="name"/> is used in messages.</summary>
-    public static DataMatrix Read(TextReader reader, string name, CsvReadOptions? options = null)
+    public static NumericTable Read(TextReader reader, string name, CsvReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         options ??= new CsvReadOptions();
@@ -65,6 +65,7 @@ public static class CsvMatrixReader
         int headerLine = header ? lineNo : 0;
 
         var values = new FloatBuffer();
+        var lines = new List<int>();
         List<string>? rowNames = null;
         bool? rowNamesFlag = options.HasRowNames;
         int width = -1;          // cells per data line
@@ -110,6 +111,7 @@ public static class CsvMatrixReader
                     $"ragged row: {cells.Count} columns where line {firstDataLine} has {width}.", current, dataRows + 1);
             }
             dataRows++;
+            lines.Add(current);
             int start = 0;
             if (rowNamesFlag == true) { rowNames!.Add(cells[0].Trim()); start = 1; }
             for (int c = start; c < cells.Count; c++)
@@ -135,7 +137,7 @@ public static class CsvMatrixReader
             int offset = headerCells.Count == width ? width - d : 0;
             for (int c = 0; c < d; c++) columnNames.Add(headerCells[c + offset].Trim());
         }
-        return new DataMatrix(dataRows, d, values.ToArray(), columnNames, rowNames, name);
+        return new NumericTable(dataRows, d, values.ToArray(), columnNames, rowNames, name, lines.ToArray());
     }
 
     internal static float ParseCell(string cell, string file, int line, int row, int column, string? columnName)

@@ -26,7 +26,7 @@ public static class CsvWriter
     }
 
     /// <summary>Writes a matrix with its column names (or feature_1..d) and, when present, a leading row-name column.</summary>
-    public static void WriteMatrix(string path, DataMatrix m)
+    public static void WriteMatrix(string path, NumericTable m)
     {
         ArgumentNullException.ThrowIfNull(m);
         using var w = new StreamWriter(path, false, new UTF8Encoding(false));

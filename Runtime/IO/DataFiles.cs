@@ -10,7 +10,7 @@ public static class DataFiles
     /// A folder or a <c>.mtx[.gz]</c> file: 10x Matrix Market (genes × cells on disk, returned cells × genes);
     /// <c>.h5ad</c>: refused with a hint; anything else: delimited text (<see cref="CsvMatrixReader"/>).
     /// </summary>
-    public static DataMatrix Load(string path, CsvReadOptions? csv = null)
+    public static NumericTable Load(string path, CsvReadOptions? csv = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path)) return MatrixMarketReader.ReadTenX(path);

@@ -13,7 +13,7 @@ namespace DerivSpec.Runtime.IO;
 public static class MatrixMarketReader
 {
     /// <summary>Reads a coordinate file; with <paramref name="transpose"/> the file's columns become rows.</summary>
-    public static DataMatrix Read(string path, bool transpose = false)
+    public static NumericTable Read(string path, bool transpose = false)
     {
         using var reader = TextFiles.Open(path);
         try
@@ -27,7 +27,7 @@ public static class MatrixMarketReader
     }
 
     /// <summary>Reads from a text reader; <paramref name="name"/> is used in messages.</summary>
-    public static DataMatrix Read(TextReader reader, string name, bool transpose = false)
+    public static NumericTable Read(TextReader reader, string name, bool transpose = false)
     {
         int lineNo = 1;
         var banner = reader.ReadLine();
@@ -86,14 +86,14 @@ public static class MatrixMarketReader
         }
         if (seen != entries)
             throw new DataFormatException(name, $"the size line announces {entries} entries but the file holds {seen}.", lineNo);
-        return new DataMatrix(rows, cols, values, null, null, name);
+        return new NumericTable(rows, cols, values, null, null, name);
     }
 
     /// <summary>
     /// Reads a 10x folder (or a path to its matrix.mtx[.gz]): cells in rows, genes in columns; gene names from
     /// features.tsv / genes.tsv (second column when present), cell names from barcodes.tsv, when those files exist.
     /// </summary>
-    public static DataMatrix ReadTenX(string path)
+    public static NumericTable ReadTenX(string path)
     {
         string dir, mtx;
         if (Directory.Exists(path))
@@ -123,7 +123,7 @@ public static class MatrixMarketReader
             if (cells.Count != m.Rows)
                 throw new DataFormatException(barcodeFile, $"lists {cells.Count} barcodes but {mtx} has {m.Rows} cells.");
         }
-        return new DataMatrix(m.Rows, m.Columns, m.Values, genes, cells, mtx);
+        return new NumericTable(m.Rows, m.Columns, m.Values, genes, cells, mtx, m.SourceLines);
     }
 
     private static List<string> ReadNames(string file, int preferColumn)

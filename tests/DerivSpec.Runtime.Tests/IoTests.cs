@@ -129,6 +129,23 @@ public sealed class IoTests : IDisposable
     }
 
     [Fact]
+    public void RowsRememberTheirLinesAndCountsAreChecked()
+    {
+        var p = Write("c.csv", "g1,g2\n1,2\n\n3,4.5\n");
+        var m = CsvMatrixReader.Read(p);
+        Assert.Equal(new[] { 2, 4 }, m.SourceLines);
+        var e = Assert.Throws<DataFormatException>(() => m.RequireCounts());
+        Assert.Equal(4, e.Line);
+        Assert.Equal(2, e.Row);
+        Assert.Equal(2, e.Column);
+        Assert.Equal("g2", e.ColumnName);
+        var sub = m.SelectRows(new[] { 1 });
+        Assert.Equal(new[] { 4 }, sub.SourceLines);
+        Assert.Equal(new[] { 3f, 4.5f }, sub.Values);
+        CsvMatrixReader.Read(Write("ok.csv", "0,3\n7,0\n")).RequireCounts();
+    }
+
+    [Fact]
     public void RequireColumnsNamesFileAndCounts()
     {
         var m = CsvMatrixReader.Read(Write("w.csv", "1,2\n"));
@@ -188,7 +205,7 @@ public sealed class IoTests : IDisposable
     [Fact]
     public void CsvWriterRoundTripsThroughReader()
     {
-        var m = new DataMatrix(2, 2, new[] { 0.1f, -2f, 1e-7f, 3.25f }, new[] { "a,b", "c" }, new[] { "r\"1", "r2" });
+        var m = new NumericTable(2, 2, new[] { 0.1f, -2f, 1e-7f, 3.25f }, new[] { "a,b", "c" }, new[] { "r\"1", "r2" });
         var p = Path.Combine(_dir, "rt.csv");
         CsvWriter.WriteMatrix(p, m);
         var back = CsvMatrixReader.Read(p);

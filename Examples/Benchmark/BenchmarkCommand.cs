@@ -1,0 +1,156 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using DerivSpec.Runtime.Data;
+using DerivSpec.Runtime.Model;
+using DerivSpec.Runtime.Training;
+
+namespace DerivSpec.Examples.Benchmark;
+
+/// <summary>
+/// Training speed of the real models, one JSON line per case: median seconds per epoch after one warm-up epoch,
+/// samples per second, peak resident memory of the process, device. Cases: <c>synth</c> (the paper's synthetic data,
+/// N = 500, d = 50, K = 3, batch 32) and <c>scrna-32</c>, <c>scrna-128</c>, <c>scrna-512</c> (N = 8509 cells ×
+/// d = 5216 genes, ZINB, K = 3, net width 64, n = 15). Each case runs in a fresh child process so that its peak
+/// memory is its own (pass <c>--in-process</c> to run in this one).
+/// </summary>
+public static class BenchmarkCommand
+{
+    private const string Name = "benchmark";
+
+    private const string Usage = """
+        usage: dotnet run --project Examples/Benchmark -c Release -- [options]
+
+          --cases LIST      comma-separated: synth, scrna-32, scrna-128, scrna-512 (default all)
+          --epochs N        measured epochs after the warm-up epoch (default: 20 for synth, 3 for scrna)
+          --device D        auto | cpu | cuda | cuda:N (default auto)
+          --threads N       torch CPU threads (default: 1 for synth, torch's choice for scrna)
+          --cells N         scrna cells (default 8509)
+          --genes N         scrna genes (default 5216)
+          --in-process      run the cases in this process (peak memory is then cumulative)
+        """;
+
+    private static readonly string[] AllCases = { "synth", "scrna-32", "scrna-128", "scrna-512" };
+
+    /// <summary>Entry point.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
+        ExampleHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
+
+    private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var cl = CommandLine.Parse(args, new[] { "cases", "case", "epochs", "device", "threads", "cells", "genes" }, new[] { "in-process" });
+        if (cl.Help) { stdout.WriteLine(Usage); return 0; }
+        var cases = (cl.Get("case") ?? cl.Get("cases") ?? string.Join(",", AllCases))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var c in cases)
+            if (!AllCases.Contains(c)) throw new UsageException($"unknown case '{c}' (cases: {string.Join(", ", AllCases)}).");
+        string device = cl.Get("device", "auto");
+        Seeding.ResolveDevice(device);
+        int? epochs = cl.Get("epochs") is null ? null : cl.Int("epochs", 1, 1, 100_000);
+        int? threads = cl.Get("threads") is null ? null : cl.Int("threads", 1, 1, 256);
+        int cells = cl.Int("cells", 8509, 20), genes = cl.Int("genes", 5216, 3);
+
+        bool child = cl.Get("case") is not null;
+        if (!child && !cl.Flag("in-process") && cases.Length > 0)
+        {
+            foreach (var c in cases)
+            {
+                ct.ThrowIfCancellationRequested();
+                var childArgs = new List<string> { "--case", c, "--device", device, "--cells", cells.ToString(CultureInfo.InvariantCulture), "--genes", genes.ToString(CultureInfo.InvariantCulture) };
+                if (epochs is int e) childArgs.AddRange(new[] { "--epochs", e.ToString(CultureInfo.InvariantCulture) });
+                if (threads is int t) childArgs.AddRange(new[] { "--threads", t.ToString(CultureInfo.InvariantCulture) });
+                int rc = RunChild(childArgs, stdout, stderr, ct);
+                if (rc != 0) return rc;
+            }
+            return 0;
+        }
+        foreach (var c in cases)
+        {
+            ct.ThrowIfCancellationRequested();
+            stdout.WriteLine(Measure(c, device, epochs, threads, cells, genes, stderr, ct));
+            stdout.Flush();
+        }
+        return 0;
+    }
+
+    private static int RunChild(List<string> args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find this program's path to start a child process.");
+        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            psi.ArgumentList.Add(typeof(BenchmarkCommand).Assembly.Location);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {self}.");
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) stderr.WriteLine(e.Data); };
+        p.BeginErrorReadLine();
+        string? line;
+        while ((line = p.StandardOutput.ReadLine()) is not null) { stdout.WriteLine(line); stdout.Flush(); }
+        using (ct.Register(() => { try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))
+            p.WaitForExit();
+        ct.ThrowIfCancellationRequested();
+        return p.ExitCode;
+    }
+
+    private static string Measure(string name, string device, int? epochsArg, int? threadsArg, int cells, int genes, TextWriter log, CancellationToken ct)
+    {
+        bool synth = name == "synth";
+        int batch = synth ? 32 : int.Parse(name["scrna-".Length..], CultureInfo.InvariantCulture);
+        int measured = epochsArg ?? (synth ? 20 : 3);
+        int? threads = threadsArg ?? (synth ? 1 : null);
+        const long seed = 1;
+        DataMatrix data;
+        CollapsedVaeModel model;
+        if (synth)
+        {
+            var d = SyntheticData.Generate((int)seed);
+            data = ModelRun.ToDataMatrix(d.ToMatrix());
+            Seeding.Set(seed);
+            model = new BasisDeVAE(DerivSpec.Examples.Synthetic.Paper.Create(d.Features), DerivSpec.Examples.Synthetic.Paper.Defaults, new ModelOptions { Seed = seed });
+        }
+        else
+        {
+            var sim = SingleCellData.Generate((int)seed, cells, genes);
+            data = ModelRun.ToDataMatrix(sim.Counts, sim.LibrarySizes);
+            Seeding.Set(seed);
+            model = new BasisDeVAE(DerivSpec.Examples.SingleCell.Scrna.Create(genes), DerivSpec.Examples.SingleCell.Scrna.Defaults, new ModelOptions { Seed = seed });
+        }
+        using (data)
+        using (model)
+        {
+            var options = new TrainOptions
+            {
+                Epochs = 1 + measured, BatchSize = batch, Seed = seed, Device = device, Threads = threads, Cancellation = ct,
+                Progress = new ModelRun.InlineProgress<EpochMetrics>(m => log.WriteLine(FormattableString.Invariant($"  {name}: epoch {m.Epoch} {m.Seconds:F3} s"))),
+            };
+            var history = model.Train(data, options);
+            double median = ModelRun.Median(history.Skip(1).Select(h => h.Seconds));
+            long n = data.Samples;
+            int steps = (int)((n + batch - 1) / batch);
+            var dev = model.Device;
+            var json = new Dictionary<string, object?>
+            {
+                ["case"] = name,
+                ["device"] = dev.type == TorchSharp.DeviceType.CUDA ? $"cuda:{Math.Max(0, dev.index)}" : "cpu",
+                ["threads"] = TorchSharp.torch.get_num_threads(),
+                ["samples"] = n,
+                ["features"] = data.Features,
+                ["families"] = model.FamilyNames.Count,
+                ["batch"] = batch,
+                ["steps_per_epoch"] = steps,
+                ["measured_epochs"] = measured,
+                ["median_s_per_epoch"] = Math.Round(median, 5),
+                ["ms_per_step"] = Math.Round(median / steps * 1000, 3),
+                ["samples_per_s"] = Math.Round(n / median, 1),
+                ["peak_rss_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+                ["final_loss"] = Math.Round(history[^1].Loss, 3),
+                ["machine"] = $"{Environment.ProcessorCount} cpu, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
+            };
+            return JsonSerializer.Serialize(json);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+using System;
+using DerivSpec.Examples.Benchmark;
+
+return BenchmarkCommand.Run(args, Console.Out, Console.Error);

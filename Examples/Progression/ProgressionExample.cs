@@ -1,0 +1,156 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using DerivSpec.Runtime.IO;
+using DerivSpec.Runtime.Metrics;
+using DerivSpec.Runtime.Model;
+using DerivSpec.Runtime.Plotting;
+using DerivSpec.Runtime.Training;
+
+namespace DerivSpec.Examples.Progression;
+
+/// <summary>
+/// The paper's §5.2 protocol (Table 2) on a simulated stand-in for OASIS-3, or on a user's table: 10 random 80/20
+/// splits; on each, a monotonically decreasing DeVAE (<c>decreasing.dspec</c>), a standard VAE and a linear VAE are
+/// trained for 50 epochs (Adam 5e-3, Gaussian) and scored on the test part by log p(X | Z, θ*) and the ELBO.
+/// </summary>
+public static class ProgressionExample
+{
+    private const string Name = "progression";
+
+    private const string Usage = """
+        usage: dotnet run --project Examples/Progression -c Release -- [options]
+
+          --seed N        seed of the simulated data, the splits and the models (default 1)
+          --splits N      random 80/20 train/test splits (default 10, the paper's)
+          --epochs N      epochs per model (default 50, the paper's)
+          --samples N     simulated samples (default 2000; OASIS-3 had 2047)
+          --data FILE     your own table (samples in rows, features in columns, header optional) instead of the simulation
+          --out DIR       output folder (default out/progression); written only when the run succeeds
+          --device D      auto | cpu | cuda | cuda:N (default auto)
+          --threads N     torch CPU threads (default 1)
+          --batch N       minibatch size (default 32)
+          --elbo-samples N  z draws per test sample for the ELBO (default 10)
+          --quiet         no per-split progress
+        """;
+
+    /// <summary>Entry point used by Program and by the smoke test.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
+        ExampleHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
+
+    private sealed record Score(int Split, string Model, double LogLik, double Elbo, double SecondsPerEpoch);
+
+    private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var cl = CommandLine.Parse(args,
+            new[] { "seed", "splits", "epochs", "samples", "data", "out", "device", "threads", "batch", "elbo-samples" },
+            new[] { "quiet" });
+        if (cl.Help) { stdout.WriteLine(Usage); return 0; }
+        int seed = cl.Int("seed", 1, 0), splits = cl.Int("splits", 10, 1, 1000), epochs = cl.Int("epochs", 50, 1, 100_000);
+        int samples = cl.Int("samples", 2000, 20, 10_000_000), threads = cl.Int("threads", 1, 1, 256), batch = cl.Int("batch", 32, 1, 1 << 20);
+        int elboSamples = cl.Int("elbo-samples", 10, 1, 10_000);
+        string device = cl.Get("device", "auto"), outDir = cl.Get("out", Path.Combine("out", "progression"));
+        string? dataPath = cl.Get("data");
+        bool quiet = cl.Flag("quiet");
+
+        NumericTable table;
+        string description;
+        SimulatedData? sim = null;
+        if (dataPath is not null)
+        {
+            table = CsvMatrixReader.Read(dataPath);
+            if (table.Rows < 10) throw new DataFormatException(dataPath, $"has {table.Rows} samples; at least 10 are needed for 80/20 splits.");
+            description = $"{dataPath}: {table.Rows} samples × {table.Columns} features";
+        }
+        else
+        {
+            sim = ProgressionData.Generate(seed, samples);
+            table = sim.ToMatrix();
+            description = $"simulated atrophy table (seed {seed}): {table.Rows} samples × {table.Columns} decreasing biomarkers, heteroscedastic noise";
+        }
+        Seeding.ResolveDevice(device);
+        using var output = OutputDirectory.Begin(outDir);
+        stdout.WriteLine($"== {description}; {splits} random 80/20 splits, {epochs} epochs, batch {batch}, Adam 5e-3, Gaussian");
+
+        var defaults = DecreasingModel.Defaults;
+        var vaeNet = new NetworkShape(new[] { 64 }, ActivationKind.Tanh); // the derivative net's shape, as in the paper
+        var scores = new List<Score>();
+        var rng = new Rng(seed);
+        FitResult? firstDeVae = null, firstVae = null;
+        double[]? firstTestTime = null;
+        for (int s = 1; s <= splits; s++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var order = rng.Shuffle(Enumerable.Range(0, table.Rows).ToArray());
+            int nTest = (int)Math.Round(table.Rows * 0.2);
+            var test = order.Take(nTest).OrderBy(i => i).ToArray();
+            var trainRows = order.Skip(nTest).OrderBy(i => i).ToArray();
+            using var trainData = ModelRun.ToDataMatrix(table.SelectRows(trainRows));
+            using var testData = ModelRun.ToDataMatrix(table.SelectRows(test));
+            long modelSeed = seed * 1000L + s;
+            var train = new TrainOptions { Epochs = epochs, BatchSize = batch, Seed = modelSeed, Device = device, Threads = threads, Cancellation = ct };
+            var makers = new (string Name, Func<CollapsedVaeModel> Make)[]
+            {
+                ("LinearVAE", () => new LinearVae(table.Columns, 1, defaults, new ModelOptions { Seed = modelSeed })),
+                ("VAE", () => new Vae(table.Columns, 1, defaults, vaeNet, new ModelOptions { Seed = modelSeed })),
+                ("DeVAE", () => new DeVAE(DecreasingModel.CreateDecoder(table.Columns, modelSeed), defaults, new ModelOptions { Seed = modelSeed })),
+            };
+            var line = new List<string>();
+            foreach (var (name, make) in makers)
+            {
+                using var model = make();
+                var fit = ModelRun.Fit(model, trainData, train, null, name);
+                var ev = model.Evaluate(testData, elboSamples);
+                scores.Add(new Score(s, name, ev.LogLikelihood, ev.Elbo, fit.SecondsPerEpoch));
+                line.Add(FormattableString.Invariant($"{name} {ev.LogLikelihood:F1} / {ev.Elbo:F1}"));
+                if (s == 1 && name == "DeVAE") firstDeVae = fit;
+                if (s == 1 && name == "VAE") firstVae = fit;
+            }
+            if (s == 1 && sim is not null) firstTestTime = trainRows.Select(i => sim.Time[i]).ToArray();
+            if (!quiet) stderr.WriteLine($"  split {s}/{splits}: test log p(X|Z) / ELBO: {string.Join("; ", line)}");
+        }
+
+        var models = new[] { "LinearVAE", "VAE", "DeVAE" };
+        stdout.WriteLine();
+        stdout.WriteLine($"Table 2 analog: mean over {splits} splits, test set of {(int)Math.Round(table.Rows * 0.2)} samples");
+        stdout.WriteLine($"  {"model",-10} {"log p(X|Z,θ*)",15} {"ELBO",12} {"s/epoch",9}   paper (OASIS-3, 409 test samples)");
+        var paper = new Dictionary<string, string> { ["LinearVAE"] = "-4929.1 / -5798.9", ["VAE"] = "-4903.7 / -5779.9", ["DeVAE"] = "-4879.6 / -5749.6" };
+        foreach (var m in models)
+        {
+            var ms = scores.Where(x => x.Model == m).ToList();
+            stdout.WriteLine(FormattableString.Invariant(
+                $"  {m,-10} {ms.Average(x => x.LogLik),15:F1} {ms.Average(x => x.Elbo),12:F1} {ModelRun.Median(ms.Select(x => x.SecondsPerEpoch)),9:F3}   {paper[m]}"));
+        }
+        int winsLl = 0, winsElbo = 0;
+        for (int s = 1; s <= splits; s++)
+        {
+            var sc = scores.Where(x => x.Split == s).ToDictionary(x => x.Model);
+            if (models.All(m => m == "DeVAE" || sc["DeVAE"].LogLik > sc[m].LogLik)) winsLl++;
+            if (models.All(m => m == "DeVAE" || sc["DeVAE"].Elbo > sc[m].Elbo)) winsElbo++;
+        }
+        stdout.WriteLine($"  DeVAE best in {winsLl}/{splits} splits on log p(X|Z,θ*) and {winsElbo}/{splits} on the ELBO (paper: 10/10)");
+        if (sim is not null && firstDeVae is not null && firstTestTime is not null)
+            stdout.WriteLine(FormattableString.Invariant($"  |Spearman(μ_z, true progression)| on split 1's training set: DeVAE {Math.Abs(Correlation.Spearman(firstDeVae.Z, firstTestTime)):F3}"));
+
+        CsvWriter.Write(output.PathFor("splits.csv"), new[] { "split", "model", "test_log_likelihood", "test_elbo", "s_per_epoch" },
+            scores.Select(x => new[] { x.Split.ToString(CultureInfo.InvariantCulture), x.Model, CsvWriter.Format(x.LogLik), CsvWriter.Format(x.Elbo), CsvWriter.Format(x.SecondsPerEpoch) }));
+        if (firstDeVae is not null && firstVae is not null) Plot(table, firstDeVae, firstVae).Save(output.PathFor("trajectories"));
+        output.Commit();
+        stdout.WriteLine($"results written to {output.Destination}");
+        return 0;
+    }
+
+    /// <summary>Fig. 5 analog: every feature's decoded trajectory along z, DeVAE next to the VAE (split 1).</summary>
+    private static Figure Plot(NumericTable table, FitResult devae, FitResult vae)
+    {
+        var names = Enumerable.Range(0, table.Columns).Select(table.FeatureName).ToArray();
+        TrajectoryPanel Panel(string title, FitResult f) => new(title, "z", "standardised value",
+            Enumerable.Range(0, table.Columns).Select(j => new FamilyCurve(f.Grid, f.AssignedCurve(j), j)).ToList());
+        var f = TrajectoryPlots.Build(new[] { Panel("DeVAE (decreasing)", devae), Panel("VAE", vae) }, names,
+            "Decoded trajectories, split 1", columns: 2);
+        return f;
+    }
+}

@@ -1,0 +1,112 @@
+using System;
+using System.IO;
+using DerivSpec.Examples.Progression;
+using DerivSpec.Examples.SingleCell;
+using DerivSpec.Examples.Synthetic;
+using Xunit;
+
+namespace DerivSpec.Examples.Tests;
+
+/// <summary>
+/// The examples' entry points run in-process on tiny settings (a couple of epochs): they exist to catch wiring
+/// breaks, not to measure anything. Bad input must give a located message, a non-zero exit code and no output folder.
+/// </summary>
+public sealed class ExampleSmokeTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "dspec-examples-" + Guid.NewGuid().ToString("N"));
+
+    public ExampleSmokeTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(Func<string[], TextWriter, TextWriter, int> main, params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = main(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private string Write(string name, string text)
+    {
+        var p = Path.Combine(_dir, name);
+        File.WriteAllText(p, text);
+        return p;
+    }
+
+    [Fact]
+    public void SyntheticRunsEndToEndAndWritesResults()
+    {
+        var outDir = Path.Combine(_dir, "syn");
+        var (code, stdout, stderr) = Run(SyntheticExample.Run, "--epochs", "2", "--out", outDir, "--quiet");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("ARI(GT, C_L)", stdout);
+        Assert.Contains("|Spearman(mu_z, t)|", stdout);
+        foreach (var f in new[] { "features.csv", "samples.csv", "metrics.csv", "curves_BasisDeVAE.csv", "curves_BasisVAE.csv", "fig4.png", "fig4.svg" })
+            Assert.True(File.Exists(Path.Combine(outDir, f)), f + " missing");
+        var features = File.ReadAllLines(Path.Combine(outDir, "features.csv"));
+        Assert.Equal(51, features.Length); // header + 50 features
+        Assert.StartsWith("feature,truth,BasisDeVAE_full,BasisDeVAE_low,BasisDeVAE_high", features[0]);
+        Assert.Equal(0x89, File.ReadAllBytes(Path.Combine(outDir, "fig4.png"))[0]);
+    }
+
+    [Fact]
+    public void SyntheticOnUserDataChecksEveryInputBeforeTraining()
+    {
+        var outDir = Path.Combine(_dir, "user");
+        var data = Write("d.csv", "a,b,c\n1,2,3\n4,5,6\n7,8,9\n1,1,1\n2,2,2\n");
+
+        var missing = Run(SyntheticExample.Run, "--data", Path.Combine(_dir, "none.csv"), "--out", outDir);
+        Assert.Equal(3, missing.Code);
+        Assert.Contains("none.csv", missing.Err);
+        Assert.Contains("not found", missing.Err);
+
+        var nan = Run(SyntheticExample.Run, "--data", Write("nan.csv", "a,b\n1,2\n3,NaN\n"), "--out", outDir);
+        Assert.Equal(3, nan.Code);
+        Assert.Contains("line 3", nan.Err);
+        Assert.Contains("column 2", nan.Err);
+
+        var labels = Run(SyntheticExample.Run, "--data", data, "--labels", Write("l.txt", "x\ny\n"), "--out", outDir);
+        Assert.Equal(3, labels.Code);
+        Assert.Contains("2 labels", labels.Err);
+        Assert.Contains("3 features", labels.Err);
+
+        var time = Run(SyntheticExample.Run, "--data", data, "--time", Write("t.txt", "1\n2\n"), "--out", outDir);
+        Assert.Equal(3, time.Code);
+        Assert.Contains("5 samples", time.Err);
+
+        var usage = Run(SyntheticExample.Run, "--epoch", "3");
+        Assert.Equal(2, usage.Code);
+        Assert.Contains("--epochs", usage.Err);
+
+        Assert.False(Directory.Exists(outDir));
+        Assert.DoesNotContain(Directory.EnumerateDirectories(_dir), d => Path.GetFileName(d).StartsWith('.'));
+    }
+
+    [Fact]
+    public void ProgressionRunsOneTinySplit()
+    {
+        var outDir = Path.Combine(_dir, "prog");
+        var (code, stdout, stderr) = Run(ProgressionExample.Run, "--splits", "1", "--epochs", "1", "--samples", "120", "--out", outDir, "--quiet");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("DeVAE", stdout);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(outDir, "splits.csv")).Length); // header + 3 models
+        Assert.True(File.Exists(Path.Combine(outDir, "trajectories.png")));
+    }
+
+    [Fact]
+    public void SingleCellRunsTinyCountsAndRejectsNonCounts()
+    {
+        var outDir = Path.Combine(_dir, "sc");
+        var (code, stdout, stderr) = Run(SingleCellExample.Run, "--cells", "120", "--genes", "30", "--epochs", "1", "--out", outDir, "--quiet");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("test ELBO", stdout);
+        Assert.Equal(31, File.ReadAllLines(Path.Combine(outDir, "genes.csv")).Length);
+
+        var bad = Run(SingleCellExample.Run, "--data", Write("c.csv", "g1,g2\n1,2\n3,0.5\n"), "--out", Path.Combine(_dir, "sc2"));
+        Assert.Equal(3, bad.Code);
+        Assert.Contains("line 3", bad.Err);
+        Assert.Contains("not a count", bad.Err);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "sc2")));
+    }
+}
