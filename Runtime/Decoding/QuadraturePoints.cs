@@ -74,10 +74,11 @@ public sealed class QuadraturePoints
         long n = _decoder.QuadratureOrder;
         if (f.dim() != 4 || f.shape[2] != n || f.shape[0] != Tau.shape[0] || f.shape[1] != Tau.shape[1])
             f = broadcast_tensors(f, Tau)[0];
-        // (z/2)·wᵢ for every sample and latent dimension, [B, P, n, 1], computed once per pass: one batched matmul
-        // per integral does the weighting, the sum over nodes and the z/2 scaling.
+        // (z/2)·wᵢ for every sample and latent dimension, [B, P, n, 1], computed once per pass. An elementwise product
+        // and a sum over the node axis: on the CPU this is several times cheaper (forward and backward) than a batched
+        // matmul of B·P tiny [d, n]·[n, 1] products.
         _scaledWeights ??= (HalfZ * _decoder.Quadrature.Weights).unsqueeze(-1);
-        return matmul(f.transpose(-1, -2), _scaledWeights).squeeze(-1);
+        return (f * _scaledWeights).sum(dim: -2);
     }
 
     /// <summary>The second-order rule s(z) = v0·z + ∫_0^z (z − τ) e(τ) dτ: v0 [P, d], e at the nodes → [B, P, d].</summary>
