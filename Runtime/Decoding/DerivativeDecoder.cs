@@ -177,11 +177,18 @@ public abstract class DerivativeDecoder : FamilyDecoder
     {
         if (z.dim() != 2 || z.shape[1] != LatentDim)
             throw new ArgumentException($"{GetName()} expects z of shape [B, {LatentDim}], got [{string.Join(", ", z.shape)}].", nameof(z));
-        var points = new QuadraturePoints(this, z);
-        var outputs = EvaluateFamilies(points);
+        return EvaluateStacked(new QuadraturePoints(this, z));
+    }
+
+    /// <summary>Evaluates all families at once: [B, K, d]. The default stacks <see cref="EvaluateFamilies"/>; generated
+    /// decoders override it to assemble every family in a few ops on the stacked result
+    /// (<see cref="QuadraturePoints.AssembleFamilies"/>).</summary>
+    protected virtual Tensor EvaluateStacked(QuadraturePoints q)
+    {
+        var outputs = EvaluateFamilies(q);
         if (outputs.Length != _familyNames.Length)
             throw new InvalidOperationException($"{GetName()} evaluated {outputs.Length} families, expected {_familyNames.Length}.");
-        long b = z.shape[0];
+        long b = q.Z.shape[0];
         var expanded = new Tensor[outputs.Length];
         for (int k = 0; k < outputs.Length; k++)
         {
@@ -190,6 +197,12 @@ public abstract class DerivativeDecoder : FamilyDecoder
         }
         return stack(expanded, dim: 1);
     }
+
+    /// <summary>Rows [<paramref name="first"/>, first + count) of the raw per-feature parameter tensor: [count, d].</summary>
+    internal Tensor FeatureRawRows(int first, int count) => Param(FeatureRawName).narrow(0, first, count);
+
+    /// <summary>The row of parameter <paramref name="index"/> in its raw tensor.</summary>
+    internal int StorageRow(int index) => _storageRow[index];
 
     /// <summary>Evaluates every family at the batch described by <paramref name="q"/>: K tensors of shape [B, d]
     /// (or broadcastable to it), in family index order.</summary>
