@@ -21,6 +21,14 @@ namespace DerivSpec.Generator
         /// <summary>A .dspec file whose text could not be read.</summary>
         public const string UnreadableFileId = "DSPEC9004";
 
+        /// <summary>A checked model the generator cannot translate.</summary>
+        public const string UnsupportedModelId = "DSPEC9005";
+
+        /// <summary>DSPEC9005.</summary>
+        public static readonly DiagnosticDescriptor UnsupportedModel = new DiagnosticDescriptor(
+            UnsupportedModelId, "Model not supported by the generator", "{0}", Category, DiagnosticSeverity.Error, true,
+            helpLinkUri: HelpLink(UnsupportedModelId));
+
         /// <summary>DSPEC9002.</summary>
         public static readonly DiagnosticDescriptor GeneratorInternalError = new DiagnosticDescriptor(
             GeneratorInternalErrorId, "Internal error in the DerivSpec generator",
@@ -30,7 +38,7 @@ namespace DerivSpec.Generator
         /// <summary>DSPEC9003.</summary>
         public static readonly DiagnosticDescriptor DuplicateModel = new DiagnosticDescriptor(
             DuplicateModelId, "Model generated twice",
-            "The class '{0}' is generated from more than one .dspec model; rename one model or give it another namespace ({1})",
+            "The generated file '{0}' would come from more than one .dspec model (same model name and namespace); rename one model or declare another namespace",
             Category, DiagnosticSeverity.Error, true, helpLinkUri: HelpLink(DuplicateModelId));
 
         /// <summary>DSPEC9004.</summary>

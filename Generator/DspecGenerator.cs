@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Immutable;
-using System.IO;
+using System.Linq;
 using System.Text;
 using DerivSpec.Language;
 using Microsoft.CodeAnalysis;
@@ -33,6 +33,8 @@ namespace DerivSpec.Generator
             public const string Sources = "DspecSources";
             /// <summary>Diagnostics per file.</summary>
             public const string Diagnostics = "DspecDiagnostics";
+            /// <summary>Hint names generated more than once (normally none).</summary>
+            public const string Duplicates = "DspecDuplicates";
         }
 
         /// <inheritdoc />
@@ -60,26 +62,33 @@ namespace DerivSpec.Generator
                 .Select(static (m, ct) => GeneratedSource.Emit(m))
                 .WithTrackingName(Steps.Sources);
 
+            // Two models that would generate the same class: neither is emitted, each file gets DSPEC9003. The value is
+            // the (normally empty) list of duplicated hint names, so it stays equal across unrelated edits.
+            var duplicates = models
+                .Select(static (m, _) => ModelEmitter.HintName(m.Namespace, m.Model.Name))
+                .Collect()
+                .Select(static (hints, _) => hints.GroupBy(h => h, StringComparer.Ordinal).Where(g => g.Count() > 1)
+                    .Select(g => g.Key).OrderBy(h => h, StringComparer.Ordinal).ToEquatableArray())
+                .WithTrackingName(Steps.Duplicates);
+
             var diagnostics = compiled
                 .Select(static (r, _) => new FileDiagnostics(r.Path, r.Diagnostics))
                 .WithTrackingName(Steps.Diagnostics);
 
-            context.RegisterSourceOutput(sources, static (spc, s) =>
+            context.RegisterSourceOutput(sources.Combine(duplicates), static (spc, pair) =>
             {
-                if (s.Failure is not null)
+                var s = pair.Left;
+                if (pair.Right.Contains(s.HintName))
                 {
-                    spc.ReportDiagnostic(Diagnostic.Create(Descriptors.GeneratorInternalError, FileLocation(s.Path), s.Failure));
+                    spc.ReportDiagnostic(Diagnostic.Create(Descriptors.DuplicateModel, FileLocation(s.Path), s.HintName));
                     return;
                 }
-                try
+                if (s.Failure is not null)
                 {
-                    spc.AddSource(s.HintName, SourceText.From(s.Text, Encoding.UTF8));
+                    spc.ReportDiagnostic(Diagnostic.Create(s.Unsupported ? Descriptors.UnsupportedModel : Descriptors.GeneratorInternalError, FileLocation(s.Path), s.Failure));
+                    return;
                 }
-                catch (ArgumentException ex)
-                {
-                    // The same class generated twice (two files declaring one model in one namespace).
-                    spc.ReportDiagnostic(Diagnostic.Create(Descriptors.DuplicateModel, FileLocation(s.Path), s.HintName, ex.Message));
-                }
+                spc.AddSource(s.HintName, SourceText.From(s.Text, Encoding.UTF8));
             });
 
             context.RegisterSourceOutput(diagnostics, static (spc, d) =>
@@ -176,7 +185,7 @@ namespace DerivSpec.Generator
     }
 
     /// <summary>Generated text of one model (or the failure message when emission threw).</summary>
-    internal sealed record GeneratedSource(string Path, string HintName, string Text, string? Failure)
+    internal sealed record GeneratedSource(string Path, string HintName, string Text, string? Failure, bool Unsupported = false)
     {
         public static GeneratedSource Emit(GeneratedModel m)
         {
@@ -184,6 +193,10 @@ namespace DerivSpec.Generator
             try
             {
                 return new GeneratedSource(m.Path, hint, ModelEmitter.Emit(m.Model, m.Namespace, m.FileName), null);
+            }
+            catch (UnsupportedModelException ex)
+            {
+                return new GeneratedSource(m.Path, hint, "", "model '" + m.Model.Name + "': " + ex.Message, Unsupported: true);
             }
             catch (Exception ex)
             {

@@ -121,6 +121,10 @@ namespace DerivSpec.Generator
                 case VarKind.Param:
                     {
                         var p = _plan.Find(_family, v.Name);
+                        if (place == Place.Map && !p.IsFeature && _plan.LatentDim > 1)
+                            throw new UnsupportedModelException("parameter '" + v.Name + "' of family '" + _family.Name +
+                                "' has one value per latent dimension and feature ([P, d]); the output map works on the summed value x [B, d], " +
+                                "so a per-latent parameter can appear in 'map' only when 'latent 1'. Move it into the family's expression instead");
                         return (place == Place.Inner ? "q.Inner(Parameters." : "q.Outer(Parameters.") + p.Id + ")";
                     }
                 case VarKind.X:
@@ -139,5 +143,11 @@ namespace DerivSpec.Generator
             BinaryOp.Divide => "/",
             _ => throw new InvalidOperationException("No infix operator for " + op + "."),
         };
+    }
+
+    /// <summary>A checked model the generator cannot translate (reported as DSPEC9005, not as an internal error).</summary>
+    internal sealed class UnsupportedModelException : Exception
+    {
+        public UnsupportedModelException(string message) : base(message) { }
     }
 }

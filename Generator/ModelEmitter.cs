@@ -313,6 +313,8 @@ namespace DerivSpec.Generator
 
         private readonly CheckedModel _model;
 
+        public int LatentDim => _model.LatentDim;
+
         public ModelPlan(CheckedModel model)
         {
             _model = model;

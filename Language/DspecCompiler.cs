@@ -12,8 +12,10 @@ namespace DerivSpec.Language
         /// <summary>The largest input accepted, in UTF-16 code units (larger inputs get DSPEC0008).</summary>
         public const int MaxTextLength = 8 * 1024 * 1024;
 
-        /// <summary>Test hook: when set, called after parsing (used to exercise the internal-error path).</summary>
-        internal static Action? FaultInjection { get; set; }
+        [ThreadStatic] private static Action? t_faultInjection;
+
+        /// <summary>Test hook (per thread): when set, called after parsing, to exercise the internal-error path.</summary>
+        internal static Action? FaultInjection { get => t_faultInjection; set => t_faultInjection = value; }
 
         /// <summary>
         /// Parses and checks one .dspec text. <paramref name="path"/> is informational (kept for callers' messages).

@@ -19,6 +19,14 @@ namespace DerivSpec.Language
 
         public int Count => _items.Count;
 
+        /// <summary>True when an error was reported inside <paramref name="span"/> (used to avoid follow-on noise).</summary>
+        public bool HasErrorWithin(TextSpan span)
+        {
+            foreach (var item in _items)
+                if (item.Info.DefaultSeverity == DspecSeverity.Error && item.Span.Start >= span.Start && item.Span.Start <= span.End) return true;
+            return _overflow;
+        }
+
         public void Report(DiagnosticInfo info, TextSpan span, params object[] args)
         {
             string message = DiagnosticCatalog.Format(info, args);

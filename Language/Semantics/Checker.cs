@@ -102,7 +102,7 @@ namespace DerivSpec.Language.Semantics
                     case "anneal": anneal = NumberSetting(s, v => v >= 0 && v <= 1, "a number from 0 to 1", anneal); break;
                 }
             }
-            if (families.Count == 0) _d.Report(DiagnosticCatalog.NoFamily, m.Name.Span, m.Name.Text);
+            if (families.Count == 0 && !_d.HasErrorWithin(m.Span)) _d.Report(DiagnosticCatalog.NoFamily, m.Name.Span, m.Name.Text);
             var checkedFamilies = new List<CheckedFamily>();
             var familyNames = new HashSet<string>();
             bool ok = true;

@@ -108,7 +108,12 @@ namespace DerivSpec.Language.Semantics
                     continue;
                 }
                 var info = CheckParam(p, builtin);
-                if (info == null) continue;
+                if (info == null)
+                {
+                    // Still declare the name, so its uses do not cascade into "unknown name" (the family already failed).
+                    if (!builtin) _params[name] = new ParamInfo(name, ParameterConstraint.Unconstrained, null, 0, false, p.Name.Span);
+                    continue;
+                }
                 if (name == "x0") x0 = info;
                 else if (name == "v0") v0 = info;
                 else { _params[name] = info; _userParams.Add(info); }
@@ -407,6 +412,7 @@ namespace DerivSpec.Language.Semantics
             {
                 if (let.Order >= letOrder)
                 {
+                    _usedLets.Add(text);
                     Error(DiagnosticCatalog.UseBeforeDefinition, name.Span, text);
                     return null;
                 }

@@ -16,7 +16,7 @@ namespace DerivSpec.Language.Semantics
             {
                 if (c == name) continue;
                 int d = Distance(name.ToLowerInvariant(), c.ToLowerInvariant());
-                if (d < bestDistance || d == bestDistance && best != null && string.CompareOrdinal(c, best) < 0)
+                if (d < bestDistance || d == bestDistance && best != null && Better(name, c, best))
                 {
                     bestDistance = d;
                     best = c;
@@ -25,6 +25,13 @@ namespace DerivSpec.Language.Semantics
             if (best == null) return "";
             int limit = Math.Max(1, Math.Min(3, (Math.Max(name.Length, best.Length) + 1) / 3));
             return bestDistance <= limit ? " Did you mean '" + best + "'?" : "";
+        }
+
+        // On a tie prefer the candidate whose length is closer to the name's, then the ordinal order.
+        private static bool Better(string name, string candidate, string best)
+        {
+            int dc = Math.Abs(candidate.Length - name.Length), db = Math.Abs(best.Length - name.Length);
+            return dc != db ? dc < db : string.CompareOrdinal(candidate, best) < 0;
         }
 
         public static int Distance(string a, string b)

@@ -28,13 +28,18 @@ namespace DerivSpec.Language.Semantics
     /// <summary>Everything known about an expression as a function of the variable of analysis.</summary>
     internal sealed class Fact
     {
-        public Fact(Interval range, Mono mono, bool bounded, Shape? shape = null)
-        { Range = range; Mono = mono; Bounded = bounded || mono.IsConstant || range.IsFinite; Shape = shape; }
+        public Fact(Interval range, Mono mono, bool bounded, Shape? shape = null, bool awayFromZero = false)
+        {
+            Range = range; Mono = mono; Bounded = bounded || mono.IsConstant || range.IsFinite; Shape = shape;
+            AwayFromZero = awayFromZero || range.AwayFromZero || mono.IsConstant && !range.ContainsZero;
+        }
         public Interval Range { get; }
         public Mono Mono { get; }
         /// <summary>For every fixed value of the parameters (and net), bounded over the variable.</summary>
         public bool Bounded { get; }
         public Shape? Shape { get; }
+        /// <summary>For every fixed value of the parameters, |e| ≥ ε &gt; 0 over the variable (so 1/e is bounded).</summary>
+        public bool AwayFromZero { get; }
     }
 
     /// <summary>
@@ -180,9 +185,14 @@ namespace DerivSpec.Language.Semantics
                 {
                     span = _bodySpan;
                     var x0 = ParamRange(_params["x0"]);
-                    why = $"x = x0 + Σ_p s(z_p) ranges over {fin.Range} (x0 in {x0}, s in {facts.ShapeFn.Range}); "
-                        + (x0.NonNegative ? "" : "constrain x0 (e.g. 'param x0 > 0') and ")
-                        + "make s nonnegative, or add an output map such as 'map softplus(x)'";
+                    if (first || second)
+                        why = $"x = x0 + Σ_p s(z_p) ranges over {fin.Range}: s(z) = "
+                            + (first ? "∫₀ᶻ e(τ) dτ" : "v0·z + ∫₀ᶻ (z − τ) e(τ) dτ")
+                            + " takes both signs over z ∈ ℝ unless e is identically 0; add an output map such as 'map softplus(x)'";
+                    else
+                        why = $"x = x0 + Σ_p s(z_p) ranges over {fin.Range} (x0 in {x0}, s in {facts.ShapeFn.Range}); "
+                            + (x0.NonNegative ? "" : "constrain x0 (e.g. 'param x0 > 0') and ")
+                            + "make s nonnegative, or add an output map such as 'map softplus(x)'";
                 }
                 _d.Report(DiagnosticCatalog.CannotProveNonnegative, span, name, why);
             }
@@ -297,12 +307,15 @@ namespace DerivSpec.Language.Semantics
             var node = e;
             for (int guard = 0; guard < 10000; guard++)
             {
+                if (node is Binary div && div.Op == BinaryOp.Divide && Get(div.Left).Bounded) break;
                 Expr? child = Children(node).FirstOrDefault(c => !Get(c).Bounded);
                 if (child == null) break;
                 node = child;
             }
             string detail = node switch
             {
+                Binary div when div.Op == BinaryOp.Divide && Get(div.Left).Bounded =>
+                    $": its divisor '{Short(div.Right)}' (range {Get(div.Right).Range}) is not bounded away from 0",
                 Var v when v.Kind == VarKind.Z => "",
                 Integral => " (an integral over z ∈ ℝ is unbounded unless its integrand is identically 0)",
                 _ => "",
@@ -416,7 +429,7 @@ namespace DerivSpec.Language.Semantics
             var mono = Mono.FromDelta(SignMath.Of(b.Range)); // I' = b
             Shape? shape = null;
             if (b.Shape != null && b.Shape.IsCrossingLike)
-                shape = new Shape(b.Shape.Dir > 0 ? ShapeKind.Valley : ShapeKind.Peak, b.Shape.Anchor, 0, true);
+                shape = new Shape(b.Shape.Dir > 0 ? ShapeKind.Valley : ShapeKind.Peak, b.Shape.Anchor, 0, b.Shape.Strict);
             return new Fact(Interval.All, mono, false, shape);
         }
 
@@ -433,7 +446,7 @@ namespace DerivSpec.Language.Semantics
                     _ => null,
                 };
             }
-            return new Fact(-a.Range, a.Mono.Flip(), a.Bounded, s);
+            return new Fact(-a.Range, a.Mono.Flip(), a.Bounded, s, a.AwayFromZero);
         }
 
         private Fact Add(Binary node, Fact l, Fact r, bool subtract)
@@ -457,7 +470,11 @@ namespace DerivSpec.Language.Semantics
                 else if (a != null && b != null && a.Kind == b.Kind && (a.Kind == ShapeKind.Valley || a.Kind == ShapeKind.Peak) && AnchorsEqual(a.Anchor, b.Anchor))
                     shape = new Shape(a.Kind, a.Anchor, 0, a.Strict || b.Strict);
             }
-            return new Fact(range, mono, l.Bounded && r.Bounded, shape);
+            // For fixed parameters, c + e with c constant > 0 and e ≥ 0 stays ≥ c (and symmetrically).
+            bool away = l.Mono.IsConstant && (l.Range.Positive_ && r.Range.NonNegative || l.Range.Negative_ && r.Range.NonPositive)
+                     || r.Mono.IsConstant && (r.Range.Positive_ && l.Range.NonNegative || r.Range.Negative_ && l.Range.NonPositive)
+                     || l.AwayFromZero && r.AwayFromZero && (l.Range.Positive_ && r.Range.Positive_ || l.Range.Negative_ && r.Range.Negative_);
+            return new Fact(range, mono, l.Bounded && r.Bounded, shape, away);
         }
 
         private static bool IsZ(Expr e) => e is Var v && v.Kind == VarKind.Z;
@@ -474,8 +491,8 @@ namespace DerivSpec.Language.Semantics
             Shape? shape = null;
             if (a.Shape != null && signKnown && (a.Shape.Kind == ShapeKind.Valley || a.Shape.Kind == ShapeKind.Peak))
                 shape = new Shape(a.Shape.Kind == ShapeKind.Valley ? ShapeKind.Peak : ShapeKind.Valley, a.Shape.Anchor, 0, a.Shape.Strict);
-            bool bounded = a.Mono.IsConstant && signKnown || a.Range.AwayFromZero;
-            return new Fact(range, mono, bounded, shape);
+            bool bounded = a.AwayFromZero;
+            return new Fact(range, mono, bounded, shape, a.Bounded && signKnown);
         }
 
         private Fact Multiply(Fact l, Fact r, Expr leftNode, Expr? rightNode)
@@ -489,7 +506,7 @@ namespace DerivSpec.Language.Semantics
             if (shape == null && l.Shape != null && r.Shape != null && l.Shape.Kind == ShapeKind.Crossing && r.Shape.Kind == ShapeKind.Crossing
                 && AnchorsEqual(l.Shape.Anchor, r.Shape.Anchor))
                 shape = new Shape(l.Shape.Dir == r.Shape.Dir ? ShapeKind.Valley : ShapeKind.Peak, l.Shape.Anchor, 0, true);
-            return new Fact(range, mono, l.Bounded && r.Bounded, shape);
+            return new Fact(range, mono, l.Bounded && r.Bounded, shape, l.AwayFromZero && r.AwayFromZero);
         }
 
         /// <summary>Shape of h·u where h carries the shape and u is the other factor.</summary>
@@ -509,11 +526,16 @@ namespace DerivSpec.Language.Semantics
                         if (neg && (u.Mono.IsConstant || peakAtA)) return new Shape(ShapeKind.Crossing, s.Anchor, -s.Dir, true);
                         if (pos) return new Shape(ShapeKind.SignChange, s.Anchor, s.Dir, true);
                         if (neg) return new Shape(ShapeKind.SignChange, s.Anchor, -s.Dir, true);
+                        // u ≥ 0 (or ≤ 0): the sign pattern holds weakly (the product may vanish).
+                        if (u.Range.NonNegative) return new Shape(ShapeKind.SignChange, s.Anchor, s.Dir, false);
+                        if (u.Range.NonPositive) return new Shape(ShapeKind.SignChange, s.Anchor, -s.Dir, false);
                         return null;
                     }
                 case ShapeKind.SignChange:
                     if (pos) return s;
-                    if (neg) return new Shape(ShapeKind.SignChange, s.Anchor, -s.Dir, true);
+                    if (neg) return new Shape(ShapeKind.SignChange, s.Anchor, -s.Dir, s.Strict);
+                    if (u.Range.NonNegative) return new Shape(ShapeKind.SignChange, s.Anchor, s.Dir, false);
+                    if (u.Range.NonPositive) return new Shape(ShapeKind.SignChange, s.Anchor, -s.Dir, false);
                     return null;
                 case ShapeKind.Valley:
                 case ShapeKind.Peak:

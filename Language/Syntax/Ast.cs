@@ -125,7 +125,9 @@ namespace DerivSpec.Language.Syntax
     internal abstract class ExprSyntax
     {
         protected ExprSyntax(TextSpan span, int depth) { Span = span; Depth = depth; }
-        public TextSpan Span { get; }
+        public TextSpan Span { get; private set; }
+        /// <summary>Extends the span over enclosing parentheses (the node is fresh from the parser).</summary>
+        public ExprSyntax Widen(TextSpan span) { Span = Span.Union(span); return this; }
         /// <summary>Height of the tree (a leaf is 1); capped by the parser.</summary>
         public int Depth { get; }
     }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
@@ -16,14 +17,23 @@ namespace DerivSpec.Language.Syntax
 
         private static readonly HashSet<string> s_statementKeywords = new HashSet<string> { "model", "family", "param", "let", "map", "namespace" };
 
+        private static readonly string[] s_punctuation = BuildPunctuation();
+
+        private static string[] BuildPunctuation()
+        {
+            var table = new string[128];
+            foreach (char p in "()[]{},:=+-*/^~><.;") table[p] = p.ToString();
+            return table;
+        }
+
         public static List<Token> Lex(string text, DiagnosticBag diagnostics)
         {
-            var raw = new List<Token>();
+            var raw = new List<Token>(Math.Min(text.Length / 2 + 16, 1 << 22));
             int i = 0, n = text.Length;
             while (i < n)
             {
                 char c = text[i];
-                if (c == '\n') { raw.Add(new Token(TokenKind.Separator, i, 1, "\n")); i++; continue; }
+                if (c == '\n') { raw.Add(new Token(TokenKind.Separator, i, 0, "\n")); i++; continue; }
                 if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == '\uFEFF') { i++; continue; }
                 if (c == '/' && i + 1 < n && text[i + 1] == '/')
                 {
@@ -42,7 +52,7 @@ namespace DerivSpec.Language.Syntax
                     {
                         // Line ends inside the comment still separate statements.
                         for (int k = i; k < close; k++)
-                            if (text[k] == '\n') { raw.Add(new Token(TokenKind.Separator, k, 1, "\n")); break; }
+                            if (text[k] == '\n') { raw.Add(new Token(TokenKind.Separator, k, 0, "\n")); break; }
                         i = close + 2;
                     }
                     continue;
@@ -63,11 +73,11 @@ namespace DerivSpec.Language.Syntax
                 {
                     case '(': case ')': case '[': case ']': case '{': case '}': case ',': case ':': case '=':
                     case '+': case '-': case '*': case '/': case '^': case '~': case '>': case '<': case '.':
-                        raw.Add(new Token(c, i, 1, c.ToString()));
+                        raw.Add(new Token(c, i, 1, s_punctuation[c]));
                         i++;
                         continue;
                     case ';':
-                        raw.Add(new Token(TokenKind.Separator, i, 1, ";"));
+                        raw.Add(new Token(TokenKind.Separator, i, 1, s_punctuation[';']));
                         i++;
                         continue;
                 }

@@ -51,43 +51,101 @@ namespace DerivSpec.Language.Syntax
             var optionalSeps = _sep.Many();
 
             // ---- expressions ----
+            // Expressions are parsed by direct delegates (not LINQ queries) so that each level of nesting costs only a few
+            // stack frames: 64 levels (the lexer's limit) fit comfortably in a 256 KiB stack.
             Parser<ExprSyntax>? exprRef = null;
-            var expr = Parse.Ref(() => exprRef!);
-            var args =
-                from open in Tok('(', "'('")
-                from first in expr.XOptional()
-                from rest in (from comma in Tok(',', "','") from e in expr select e).XMany()
-                from close in Tok(')', "')'")
-                select (Args: first.IsDefined ? new[] { first.Get() }.Concat(rest).ToList() : new List<ExprSyntax>(), End: close.End);
-            var nameOrCall =
-                from id in ident
-                from call in args.XOptional()
-                select call.IsDefined
-                    ? (ExprSyntax)new CallExpr(id, call.Get().Args, TextSpan.FromBounds(id.Span.Start, call.Get().End), 1 + MaxDepth(call.Get().Args))
-                    : new NameExpr(id);
-            var parenthesized =
-                from open in Tok('(', "'('")
-                from e in expr
-                from close in Tok(')', "')'")
-                select e;
-            var primary = number.Select(t => (ExprSyntax)new NumberExpr(new NumberLit(t.Value, t.Text, t.Span)))
-                .XOr(nameOrCall)
-                .XOr(parenthesized)
-                .Named("an expression");
-            var negations = Tok('-', "'-'").Many();
-            var power =
-                from first in primary
-                from rest in (from caret in Tok('^', "'^'")
-                              from negs in negations
-                              from operand in primary
-                              select (Negs: negs.ToList(), Operand: operand)).XMany()
-                select FoldPower(first, rest.ToList());
-            var unary =
-                from negs in negations
-                from operand in power
-                select ApplyNegations(negs.ToList(), operand);
-            var term = LeftChain(unary, Tok('*', "'*'").Or(Tok('/', "'/'")));
-            exprRef = LeftChain(term, Tok('+', "'+'").Or(Tok('-', "'-'")));
+            Parser<ExprSyntax> expr = input => exprRef!(input);
+            Parser<(List<ExprSyntax> Args, int End)> args = input =>
+            {
+                // '(' [ expr { ',' expr } ] ')'
+                if (input.AtEnd || input.Current != '(') return Result.Failure<(List<ExprSyntax>, int)>(input, "unexpected token", new[] { "'('" });
+                input = input.Advance();
+                var list = new List<ExprSyntax>();
+                if (!input.AtEnd && input.Current != ')')
+                {
+                    while (true)
+                    {
+                        var e = expr(input);
+                        if (!e.WasSuccessful) return Result.Failure<(List<ExprSyntax>, int)>(e.Remainder, e.Message, e.Expectations);
+                        list.Add(e.Value);
+                        input = e.Remainder;
+                        if (input.AtEnd || input.Current != ',') break;
+                        input = input.Advance();
+                    }
+                }
+                if (input.AtEnd || input.Current != ')')
+                    return Result.Failure<(List<ExprSyntax>, int)>(input, "unexpected token", list.Count == 0 ? new[] { "an expression", "')'" } : new[] { "')'", "','" });
+                return Result.Success((list, _tokens[input.Position].End), input.Advance());
+            };
+            Parser<ExprSyntax> nameOrCall = input =>
+            {
+                var id = _tokens[input.Position];
+                var call = args(input.Advance());
+                if (!call.WasSuccessful) return Result.Failure<ExprSyntax>(call.Remainder, call.Message, call.Expectations);
+                var name = new Name(id.Text, id.Span);
+                return Result.Success<ExprSyntax>(new CallExpr(name, call.Value.Args, TextSpan.FromBounds(id.Start, call.Value.End), 1 + MaxDepth(call.Value.Args)), call.Remainder);
+            };
+            Parser<ExprSyntax> parenthesized = input =>
+            {
+                var open = _tokens[input.Position];
+                var e = expr(input.Advance());
+                if (!e.WasSuccessful) return e;
+                var rest = e.Remainder;
+                if (rest.AtEnd || rest.Current != ')') return Result.Failure<ExprSyntax>(rest, "unexpected token", new[] { "')'" });
+                return Result.Success(e.Value.Widen(TextSpan.FromBounds(open.Start, _tokens[rest.Position].End)), rest.Advance());
+            };
+            // The hot path (one call per operand) dispatches on the next token instead of trying alternatives.
+            Parser<ExprSyntax> primary = input =>
+            {
+                if (!input.AtEnd)
+                {
+                    switch (input.Current)
+                    {
+                        case TokenKind.Number:
+                            {
+                                var t = _tokens[input.Position];
+                                return Result.Success<ExprSyntax>(new NumberExpr(new NumberLit(t.Value, t.Text, t.Span)), input.Advance());
+                            }
+                        case TokenKind.Identifier:
+                            {
+                                var rest = input.Advance();
+                                if (rest.AtEnd || rest.Current != '(')
+                                {
+                                    var t = _tokens[input.Position];
+                                    return Result.Success<ExprSyntax>(new NameExpr(new Name(t.Text, t.Span)), rest);
+                                }
+                                return nameOrCall(input);
+                            }
+                        case '(':
+                            return parenthesized(input);
+                    }
+                }
+                return Result.Failure<ExprSyntax>(input, "unexpected token", new[] { "an expression" });
+            };
+            Parser<ExprSyntax> unaryAndPower = input =>
+            {
+                // { '-' } primary { '^' { '-' } primary }
+                var negs = new List<Token>();
+                while (!input.AtEnd && input.Current == '-') { negs.Add(_tokens[input.Position]); input = input.Advance(); }
+                var first = primary(input);
+                if (!first.WasSuccessful) return first;
+                input = first.Remainder;
+                List<(List<Token> Negs, ExprSyntax Operand)>? rest = null;
+                while (!input.AtEnd && input.Current == '^')
+                {
+                    input = input.Advance();
+                    var innerNegs = new List<Token>();
+                    while (!input.AtEnd && input.Current == '-') { innerNegs.Add(_tokens[input.Position]); input = input.Advance(); }
+                    var operand = primary(input);
+                    if (!operand.WasSuccessful) return operand;
+                    (rest ??= new List<(List<Token>, ExprSyntax)>()).Add((innerNegs, operand.Value));
+                    input = operand.Remainder;
+                }
+                var value = rest == null ? first.Value : FoldPower(first.Value, rest);
+                return Result.Success(negs.Count == 0 ? value : ApplyNegations(negs, value), input);
+            };
+            var term = LeftChain(unaryAndPower, '*', '/');
+            exprRef = LeftChain(term, '+', '-');
             _expr = exprRef;
 
             // ---- family items ----
@@ -150,6 +208,7 @@ namespace DerivSpec.Language.Syntax
                 from name in ident
                 from props in ident.Many()
                 from body in (from colon in Tok(':', "':'")
+                              from seps in optionalSeps
                               from eqn in equation
                               select (Items: new List<object> { eqn }, OneLine: true, End: ((EquationSyntax)eqn).Span.End))
                              .XOr(from seps in optionalSeps
@@ -195,7 +254,7 @@ namespace DerivSpec.Language.Syntax
         {
             var file = new FileSyntax();
             var kinds = new string(_tokens.Select(t => t.Kind).ToArray());
-            IInput input = new Input(kinds);
+            IInput input = new TokenInput(kinds, 0);
             while (!input.AtEnd)
             {
                 if (input.Current == TokenKind.Separator) { input = input.Advance(); continue; }
@@ -369,18 +428,23 @@ namespace DerivSpec.Language.Syntax
             return Result.Failure<Token>(input, "unexpected token", new[] { "'" + word + "'" });
         };
 
-        private static Parser<ExprSyntax> LeftChain(Parser<ExprSyntax> operand, Parser<Token> op) =>
-            from first in operand
-            from rest in (from o in op from right in operand select (Op: o.Kind, Right: right)).XMany()
-            select FoldLeft(first, rest);
-
-        private static ExprSyntax FoldLeft(ExprSyntax first, IEnumerable<(char Op, ExprSyntax Right)> rest)
+        /// <summary>operand { (op1 | op2) operand }, folded to the left in a loop (no recursion per operator).</summary>
+        private static Parser<ExprSyntax> LeftChain(Parser<ExprSyntax> operand, char op1, char op2) => input =>
         {
-            var acc = first;
-            foreach (var (op, right) in rest)
-                acc = Combine(op, acc, right);
-            return acc;
-        }
+            var first = operand(input);
+            if (!first.WasSuccessful) return first;
+            var acc = first.Value;
+            input = first.Remainder;
+            while (!input.AtEnd && (input.Current == op1 || input.Current == op2))
+            {
+                char op = input.Current;
+                var right = operand(input.Advance());
+                if (!right.WasSuccessful) return right;
+                acc = Combine(op, acc, right.Value);
+                input = right.Remainder;
+            }
+            return Result.Success(acc, input);
+        };
 
         private static ExprSyntax Combine(char op, ExprSyntax left, ExprSyntax right)
         {

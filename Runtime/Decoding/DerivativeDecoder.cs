@@ -163,7 +163,8 @@ public abstract class DerivativeDecoder : FamilyDecoder
         var act = Layout.DerivativeNet.Activation;
         for (int l = 0; l < _netLayers; l++)
         {
-            h = bmm(h, Param(WeightName(l))).add_(Param(BiasName(l)));
+            // The first layer has one input: b + τ·w as one fused op instead of a k = 1 matmul.
+            h = l == 0 ? addcmul(Param(BiasName(l)), h, Param(WeightName(l)), 1.0) : bmm(h, Param(WeightName(l))).add_(Param(BiasName(l)));
             if (l < _netLayers - 1) h = DecoderMath.Activate(h, act);
         }
         return h.view(p, b, m, Layout.NetFamilies, _features).permute(3, 1, 0, 2, 4);

@@ -21,6 +21,7 @@ public sealed class QuadraturePoints
     private readonly Tensor?[] _values;
     private readonly Tensor? _net;
     private Tensor? _zMinusTau;
+    private Tensor? _scaledWeights;
 
     internal QuadraturePoints(DerivativeDecoder decoder, Tensor z)
     {
@@ -73,7 +74,10 @@ public sealed class QuadraturePoints
         long n = _decoder.QuadratureOrder;
         if (f.dim() != 4 || f.shape[2] != n || f.shape[0] != Tau.shape[0] || f.shape[1] != Tau.shape[1])
             f = broadcast_tensors(f, Tau)[0];
-        return matmul(f.transpose(-1, -2), _decoder.Quadrature.Weights) * HalfZ;
+        // (z/2)·wᵢ for every sample and latent dimension, [B, P, n, 1], computed once per pass: one batched matmul
+        // per integral does the weighting, the sum over nodes and the z/2 scaling.
+        _scaledWeights ??= (HalfZ * _decoder.Quadrature.Weights).unsqueeze(-1);
+        return matmul(f.transpose(-1, -2), _scaledWeights).squeeze(-1);
     }
 
     /// <summary>The second-order rule s(z) = v0·z + ∫_0^z (z − τ) e(τ) dτ: v0 [P, d], e at the nodes → [B, P, d].</summary>
@@ -82,7 +86,9 @@ public sealed class QuadraturePoints
     /// <summary>Family output before any output map: x = x0 + Σ_p s_p → [B, d] (s: [B, P, d] or [B, P, 1]).</summary>
     public Tensor Assemble(Tensor x0, Tensor shape)
     {
-        var s = shape.dim() == 3 ? shape.sum(dim: 1) : shape;
+        if (shape.dim() != 3) return x0 + shape;
+        // Σ_p over the latent dimension; for P = 1 a view.
+        var s = shape.shape[1] == 1 ? shape.squeeze(1) : shape.sum(dim: 1);
         return x0 + s;
     }
 }

@@ -331,12 +331,15 @@ public abstract class CollapsedVaeModel : IDisposable
 
     /// <summary>
     /// Test log-likelihood log p(X | Z, θ*) (Z = posterior means, w marginalised under q(w)) and the ELBO (averaged over
-    /// <paramref name="elboSamples"/> draws of z). Runs in batches of <paramref name="batchSize"/> under no_grad.
+    /// <paramref name="elboSamples"/> draws of z). Runs in batches of <paramref name="batchSize"/> samples under no_grad;
+    /// 0 = automatic (about 4M elements of [B, K, d] per batch, at most 4096 samples), which bounds the temporary memory.
     /// </summary>
-    public Evaluation Evaluate(DataMatrix data, int elboSamples = 1, int batchSize = 4096)
+    public Evaluation Evaluate(DataMatrix data, int elboSamples = 1, int batchSize = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (elboSamples < 1) throw new ArgumentOutOfRangeException(nameof(elboSamples), elboSamples, "Need at least one ELBO sample.");
+        if (batchSize < 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Batch size must be ≥ 0 (0 = automatic).");
+        if (batchSize == 0) batchSize = (int)Math.Clamp((1L << 22) / ((long)Decoder.FamilyCount * Features), 1, 4096);
         data.Validate(Defaults.Likelihood, Features);
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();

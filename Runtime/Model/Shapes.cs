@@ -7,13 +7,13 @@ namespace DerivSpec.Runtime.Model;
 /// <summary>Conditional likelihood p(x | z) of a model.</summary>
 public enum LikelihoodKind
 {
-    /// <summary>Gaussian with a learnable per-feature standard deviation.</summary>
+    /// <summary>Gaussian with a learnable per-feature standard deviation; mean = decoder output.</summary>
     Gaussian,
-    /// <summary>Poisson counts (rate = softplus of the decoder output, times library size).</summary>
+    /// <summary>Poisson counts; mean = library size factor · exp(decoder output).</summary>
     Poisson,
-    /// <summary>Negative binomial counts, scVI parameterisation (mean, per-feature inverse dispersion).</summary>
+    /// <summary>Negative binomial counts, scVI parameterisation: mean = size factor · exp(decoder output), per-feature inverse dispersion θ.</summary>
     NegativeBinomial,
-    /// <summary>Zero-inflated negative binomial, scVI parameterisation (dropout logits from z).</summary>
+    /// <summary>Zero-inflated negative binomial, scVI parameterisation: NB as above plus dropout logits from z by a linear map.</summary>
     ZeroInflatedNegativeBinomial,
     /// <summary>Bernoulli with logits given by the decoder output.</summary>
     Bernoulli,

@@ -37,16 +37,16 @@ public sealed class FlatAdam : IDisposable
         m = torch.zeros(total, dtype: first.dtype, device: first.device);
         v = torch.zeros(total, dtype: first.dtype, device: first.device);
         using (torch.no_grad())
+        using (torch.NewDisposeScope())               // the narrow/view wrappers below are temporary
         {
             long offset = 0;
             foreach (var p in this.parameters)
             {
                 long n = p.numel();
-                using var slice = flat.narrow(0, offset, n).view(p.shape);
+                var slice = flat.narrow(0, offset, n).view(p.shape);
                 slice.copy_(p);
-                p.set_(slice);          // returns p itself: do not dispose
-                using var g = grad.narrow(0, offset, n).view(p.shape);
-                p.grad = g;
+                p.set_(slice);          // re-points p at the slice (returns p itself)
+                p.grad = grad.narrow(0, offset, n).view(p.shape);
                 offset += n;
             }
         }

@@ -36,7 +36,7 @@ public class CachingTests
     {
         var driver = Driver(new Text("/p/a.dspec", A)).RunGenerators(Compilation());
         var result = driver.GetRunResult().Results.Single();
-        foreach (var step in new[] { Steps.Files, Steps.Project, Steps.Compiled, Steps.Models, Steps.Sources, Steps.Diagnostics })
+        foreach (var step in new[] { Steps.Files, Steps.Project, Steps.Compiled, Steps.Models, Steps.Sources, Steps.Diagnostics, Steps.Duplicates })
             Assert.True(result.TrackedSteps.ContainsKey(step), "missing step " + step);
         Assert.Single(result.GeneratedSources);
     }
@@ -48,7 +48,7 @@ public class CachingTests
         var driver = Driver(new Text("/p/a.dspec", A), new Text("/p/b.dspec", B)).RunGenerators(compilation);
         driver = driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class D { int X => 1; }")));
         var result = driver.GetRunResult().Results.Single();
-        foreach (var step in new[] { Steps.Files, Steps.Project, Steps.Compiled, Steps.Models, Steps.Sources, Steps.Diagnostics })
+        foreach (var step in new[] { Steps.Files, Steps.Project, Steps.Compiled, Steps.Models, Steps.Sources, Steps.Diagnostics, Steps.Duplicates })
             Assert.All(Reasons(result, step), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
         Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
             o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));

@@ -176,3 +176,53 @@ public class NamespaceTests
         Assert.Contains("namespace Declared.Here", output.Sources[0].Text, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Generator-side errors (DSPEC9003, DSPEC9005) in a real driver run.</summary>
+public class GeneratorErrorTests
+{
+    private static ImmutableArray<Diagnostic> Run(params (string Path, string Text)[] files)
+    {
+        var texts = files.Select(f => (AdditionalText)new MemoryText(f.Path, f.Text)).ToImmutableArray();
+        var driver = CSharpGeneratorDriver.Create(new[] { new DspecGenerator().AsSourceGenerator() }, texts);
+        var result = driver.RunGenerators(CSharpCompilation.Create("x")).GetRunResult().Results.Single();
+        Assert.Null(result.Exception);
+        return result.Diagnostics;
+    }
+
+    [Fact]
+    public void APerLatentParameterInTheOutputMapNeedsLatent1()
+    {
+        const string model = "model M {\n  latent {0}\n  family f bounded {\n    param lo\n    x = sigmoid(z)\n    map lo + x\n  }\n}\n";
+        var d = Assert.Single(Run(("/p/m.dspec", model.Replace("{0}", "2", StringComparison.Ordinal))));
+        Assert.Equal("DSPEC9005", d.Id);
+        Assert.Equal("/p/m.dspec", d.Location.GetLineSpan().Path);
+        Assert.Contains("'lo'", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Empty(Run(("/p/m.dspec", model.Replace("{0}", "1", StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public void TwoFilesDeclaringTheSameModelAreOneClearError()
+    {
+        const string text = "model Twin {\n  family up increasing: dx/dz = softplus(net)\n}\n";
+        var diagnostics = Run(("/p/a.dspec", text), ("/p/b.dspec", text));
+        // One error at each file, and no crash of the driver (no source is added twice).
+        Assert.Equal(new[] { "/p/a.dspec", "/p/b.dspec" }, diagnostics.Select(d => d.Location.GetLineSpan().Path).OrderBy(p => p, StringComparer.Ordinal));
+        Assert.All(diagnostics, d => Assert.Equal("DSPEC9003", d.Id));
+        Assert.Contains("Twin.g.cs", diagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    private sealed class MemoryText : AdditionalText
+    {
+        private readonly SourceText _text;
+
+        public MemoryText(string path, string text)
+        {
+            Path = path;
+            _text = SourceText.From(text);
+        }
+
+        public override string Path { get; }
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+    }
+}

@@ -169,6 +169,7 @@ public class PersistenceAndInputTests : IDisposable
             ll += -0.5 * Math.Pow((x[i, j] - curves[i, 0, j]) / sigma[j], 2) - Math.Log(sigma[j]) - 0.5 * Math.Log(2 * Math.PI);
         var ev = m.Evaluate(data);
         Assert.Equal(ll, ev.LogLikelihood, 8);
+        Assert.Equal(ev.LogLikelihood, m.Evaluate(data, batchSize: 7).LogLikelihood, 8);   // batching does not change the sum
         Assert.Equal(40, ev.Samples);
         Assert.True(double.IsFinite(ev.Elbo));
         var grid = CollapsedVaeModel.Grid(-2, 2, 9);
