@@ -36,6 +36,7 @@ public static class SingleCellExample
           --out DIR       output folder (default out/singlecell); written only when the run succeeds
           --device D      auto | cpu | cuda | cuda:N (default auto)
           --threads N     torch CPU threads (default: torch's choice)
+          --beta B        weight of the KL term after annealing (default: scrna.dspec's, 10)
           --quiet         no per-epoch progress
         """;
 
@@ -46,7 +47,7 @@ public static class SingleCellExample
     private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var cl = CommandLine.Parse(args,
-            new[] { "seed", "epochs", "batch", "cells", "genes", "data", "labels", "out", "device", "threads" }, new[] { "quiet" });
+            new[] { "seed", "epochs", "batch", "cells", "genes", "data", "labels", "out", "device", "threads", "beta" }, new[] { "quiet" });
         if (cl.Help) { stdout.WriteLine(Usage); return 0; }
         int seed = cl.Int("seed", 1, 0), epochs = cl.Int("epochs", 100, 1, 100_000), batch = cl.Int("batch", 128, 1, 1 << 20);
         int cells = cl.Int("cells", 8509, 20, 10_000_000), genes = cl.Int("genes", 5216, 3, 1_000_000);
@@ -54,6 +55,7 @@ public static class SingleCellExample
         string device = cl.Get("device", "auto"), outDir = cl.Get("out", Path.Combine("out", "singlecell"));
         string? dataPath = cl.Get("data"), labelsPath = cl.Get("labels");
         bool quiet = cl.Flag("quiet");
+        double? beta = cl.Get("beta") is null ? null : cl.Double("beta", 10, 0, 1e6);
         if (dataPath is null && labelsPath is not null) throw new UsageException("--labels describes --data; give --data too.");
 
         NumericTable counts;
@@ -96,7 +98,7 @@ public static class SingleCellExample
         using (var testData = ModelRun.ToDataMatrix(counts.SelectRows(testRows)))
         using (var model = new BasisDeVAE(ScrnaModel.CreateDecoder(counts.Columns, seed), ScrnaModel.Defaults, new ModelOptions { Seed = seed }))
         {
-            var options = new TrainOptions { Epochs = epochs, BatchSize = batch, Seed = seed, Device = device, Threads = threads, Cancellation = ct };
+            var options = new TrainOptions { Epochs = epochs, BatchSize = batch, Seed = seed, Device = device, Threads = threads, Cancellation = ct, Beta = beta };
             fit = ModelRun.Fit(model, trainData, options, quiet ? null : stderr, "BasisDeVAE", every: Math.Max(1, epochs / 10));
             test = model.Evaluate(testData, elboSamples: 1, batchSize: 512);
             modelText = model.ToString();

@@ -40,6 +40,7 @@ public static class SyntheticExample
                                comma/tab/semicolon separated, header optional
           --labels FILE        true family per feature (one per line) to score ARI
           --time FILE          true pseudotime per sample (one per line) to score Spearman and to form the low/high-z subsets
+          --anneal F           raise β and γ linearly over the first fraction F of training (default: paper.dspec's, 0)
           --no-baseline        skip BasisVAE
           --quiet              no per-epoch progress
         """;
@@ -49,18 +50,19 @@ public static class SyntheticExample
         ExampleHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
 
     private sealed record Options(int[] Seeds, int Epochs, string Out, string Device, int Threads, int Batch,
-        string? Data, string? Labels, string? Time, bool Baseline, bool Quiet);
+        string? Data, string? Labels, string? Time, bool Baseline, bool Quiet, double? Anneal);
 
     private static Options ParseOptions(string[] args)
     {
         var cl = CommandLine.Parse(args,
-            new[] { "seed", "epochs", "out", "device", "threads", "batch", "data", "labels", "time" },
+            new[] { "seed", "epochs", "out", "device", "threads", "batch", "data", "labels", "time", "anneal" },
             new[] { "no-baseline", "quiet" });
         if (cl.Help) return null!;
         int threads = cl.Int("threads", 1, 1, 256);
         return new Options(cl.Ints("seed", new[] { 1 }, 0, int.MaxValue), cl.Int("epochs", 300, 1, 100_000),
             cl.Get("out", Path.Combine("out", "synthetic")), cl.Get("device", "auto"), threads, cl.Int("batch", 32, 1, 1 << 20),
-            cl.Get("data"), cl.Get("labels"), cl.Get("time"), !cl.Flag("no-baseline"), cl.Flag("quiet"));
+            cl.Get("data"), cl.Get("labels"), cl.Get("time"), !cl.Flag("no-baseline"), cl.Flag("quiet"),
+            cl.Get("anneal") is null ? null : cl.Double("anneal", 0, 0, 1));
     }
 
     private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
@@ -148,6 +150,7 @@ public static class SyntheticExample
         var train = new TrainOptions
         {
             Epochs = o.Epochs, BatchSize = o.Batch, Seed = seed, Device = o.Device, Threads = o.Threads, Cancellation = ct,
+            AnnealFraction = o.Anneal,
         };
         var subsets = new List<(string Name, int[]? Rows)> { ("full", null) };
         if (input.Time is not null)

@@ -123,7 +123,25 @@ public sealed class Figure
 
     internal int RowCount => (Panels.Count + ColumnCount - 1) / ColumnCount;
 
-    internal double HeaderHeight => (Title is null ? 0 : 30) + (Legend.Count == 0 ? 0 : 26) + 6;
+    internal double HeaderHeight => (Title is null ? 0 : 30) + LegendRows().Count * 26 + 6;
+
+    /// <summary>Legend entry width estimate shared by both renderers (generous, so entries never overlap).</summary>
+    internal static double LegendEntryWidth(string label) => 26 + label.Length * 12 * 0.62 + 18;
+
+    /// <summary>Legend entries split into rows that fit the figure's width.</summary>
+    internal List<List<(string Label, Rgb Color)>> LegendRows()
+    {
+        var rows = new List<List<(string Label, Rgb Color)>>();
+        double width = ColumnCount * PanelWidth - 16, used = 0;
+        foreach (var e in Legend)
+        {
+            double w = LegendEntryWidth(e.Label);
+            if (rows.Count == 0 || (used + w > width && rows[^1].Count > 0)) { rows.Add(new()); used = 0; }
+            rows[^1].Add(e);
+            used += w;
+        }
+        return rows;
+    }
 
     internal (double W, double H) Size() => (ColumnCount * PanelWidth, HeaderHeight + Math.Max(1, RowCount) * PanelHeight);
 }

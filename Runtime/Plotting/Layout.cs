@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace DerivSpec.Runtime.Plotting;
 
@@ -34,17 +35,15 @@ internal static class Layout
             c.Text(w / 2, y + 12, f.Title, 15, TextColor, Anchor.Middle);
             y += 30;
         }
-        if (f.Legend.Count > 0)
+        foreach (var row in f.LegendRows())
         {
-            double total = 0;
-            foreach (var (label, _) in f.Legend) total += 26 + c.TextWidth(label, 12) + 18;
+            double total = row.Sum(e => Figure.LegendEntryWidth(e.Label));
             double x = Math.Max(8, (w - total) / 2);
-            foreach (var (label, color) in f.Legend)
+            foreach (var (label, color) in row)
             {
                 c.Line(x, y + 10, x + 20, y + 10, color, 3);
-                x += 26;
-                c.Text(x, y + 10, label, 12, TextColor, Anchor.Start);
-                x += c.TextWidth(label, 12) + 18;
+                c.Text(x + 26, y + 10, label, 12, TextColor, Anchor.Start);
+                x += Figure.LegendEntryWidth(label);
             }
             y += 26;
         }

@@ -132,7 +132,7 @@ internal sealed class RasterCanvas : ICanvas
         for (int c = 0; c < text.Length; c++)
         {
             var g = BitmapFont.Glyph(text[c]);
-            for (int row = 0; row < BitmapFont.Height; row++)
+            for (int row = 0; row < g.Length; row++)
                 for (int col = 0; col < BitmapFont.Width; col++)
                 {
                     if ((g[row] & (1 << (BitmapFont.Width - 1 - col))) == 0) continue;

@@ -95,6 +95,24 @@ public class PlottingTests
     }
 
     [Fact]
+    public void LongLegendsWrapIntoRowsThatFit()
+    {
+        var f = new Figure { PanelWidth = 300 };
+        f.Panels.Add(new Panel("", "", ""));
+        for (int i = 0; i < 13; i++) f.Legend.Add(($"region_number_{i}", new Rgb(0, 0, 0)));
+        var rows = f.LegendRows();
+        Assert.True(rows.Count > 1);
+        Assert.Equal(13, rows.Sum(r => r.Count));
+        Assert.All(rows, r => Assert.True(r.Sum(e => Figure.LegendEntryWidth(e.Label)) <= 300));
+        Assert.Equal(6 + 26 * rows.Count, f.HeaderHeight);
+        var svg = XDocument.Parse(f.ToSvg());
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var ys = svg.Descendants(ns + "text").Where(t => t.Value.StartsWith("region", StringComparison.Ordinal))
+            .Select(t => t.Attribute("y")!.Value).Distinct().Count();
+        Assert.Equal(rows.Count, ys);
+    }
+
+    [Fact]
     public void NiceTicksCoverTheRange()
     {
         var t = Layout.Ticks(-3, 3);
