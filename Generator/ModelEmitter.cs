@@ -147,15 +147,19 @@ namespace DerivSpec.Generator
             }
 
             // ---- evaluation ------------------------------------------------------------------------------------
+            // Families without an output map return their shape s; AssembleFamilies adds every x0 and sums over the
+            // latent dimension on the stacked [B, K, P, d] result in a few ops instead of a few per family.
             w.Line("/// <inheritdoc />");
-            w.Open("protected override " + Tensor + "[] EvaluateFamilies(" + Decoding + ".QuadraturePoints q)");
-            w.Line("return new " + Tensor + "[]");
-            w.Line("{");
+            w.Open("protected override " + Tensor + " EvaluateStacked(" + Decoding + ".QuadraturePoints q)");
+            w.Line("return q.AssembleFamilies(");
             w.Indent();
-            foreach (var f in m.Families) w.Line("Evaluate" + plan.FamilyIds[f.Index] + "(q),");
+            w.Line("new " + Tensor + "[] { " + string.Join(", ", m.Families.Select(f => "Evaluate" + plan.FamilyIds[f.Index] + "(q)")) + " },");
+            w.Line("new int[] { " + string.Join(", ", m.Families.Select(f => f.OutputMap is null ? "Parameters." + plan.Find(f, "x0").Id : "-1")) + " });");
             w.Outdent();
-            w.Line("};");
             w.Close();
+            w.Line();
+            w.Line("/// <inheritdoc />");
+            w.Line("protected override " + Tensor + "[] EvaluateFamilies(" + Decoding + ".QuadraturePoints q) => EvaluateStacked(q).unbind(1);");
             foreach (var f in m.Families)
             {
                 w.Line();
@@ -173,7 +177,9 @@ namespace DerivSpec.Generator
                 _ => "x",
             };
             w.Line("/// <summary>Family <c>" + CodeWriter.Xml(f.Name) + "</c>: " + CodeWriter.Xml(lhs + " = " + DspecPrinter.PrintExpression(f.Body)) +
-                   (f.OutputMap is null ? "" : CodeWriter.Xml("; map " + DspecPrinter.PrintExpression(f.OutputMap))) + ". Returns [B, d].</summary>");
+                   (f.OutputMap is null
+                       ? ". Returns its shape s [B, P, d] (or broadcastable); AssembleFamilies adds x0 and sums over P.</summary>"
+                       : CodeWriter.Xml("; map " + DspecPrinter.PrintExpression(f.OutputMap)) + ". Returns [B, d] (x0 added, map applied).</summary>"));
             w.Open("private static " + Tensor + " Evaluate" + plan.FamilyIds[f.Index] + "(" + Decoding + ".QuadraturePoints q)");
             var ctx = new ExprContext(plan, f);
             string shape = f.Kind switch
@@ -182,15 +188,14 @@ namespace DerivSpec.Generator
                 FamilyKind.SecondOrder => "q.SecondOrder(q.Outer(Parameters." + plan.Find(f, "v0").Id + "), " + ctx.Inner(f.Body) + ")",
                 _ => ctx.Outer(f.Body),
             };
-            w.Line("var s = " + shape + ";");
-            string assemble = "q.Assemble(q.Outer(Parameters." + plan.Find(f, "x0").Id + "), s)";
             if (f.OutputMap is null)
             {
-                w.Line("return " + assemble + ";");
+                w.Line("return " + shape + ";");
             }
             else
             {
-                w.Line("var x = " + assemble + ";");
+                w.Line("var s = " + shape + ";");
+                w.Line("var x = q.Assemble(q.Outer(Parameters." + plan.Find(f, "x0").Id + "), s);");
                 w.Line("return " + ctx.Map(f.OutputMap) + ";");
             }
             w.Close();
@@ -302,11 +307,12 @@ namespace DerivSpec.Generator
     /// <summary>Names and indices the emitted class uses, chosen once and collision-free.</summary>
     internal sealed class ModelPlan
     {
-        // Members of the generated class and its bases that generated names must not hide.
+        // Members of the generated class and its bases that generated names must not hide ("Stacked": a family with that
+        // id would get a method EvaluateStacked, which is the base's override point).
         private static readonly HashSet<string> Reserved = new HashSet<string>(StringComparer.Ordinal)
         {
             "Families", "Parameters", "Defaults", "ModelLayout", "Create", "DeclaredLatentDim", "DeclaredQuadratureOrder",
-            "EvaluateFamilies", "Features", "LatentDim", "FamilyNames", "FamilyCount", "LogPrior", "Layout", "QuadratureOrder",
+            "EvaluateFamilies", "EvaluateStacked", "Stacked", "Features", "LatentDim", "FamilyNames", "FamilyCount", "LogPrior", "Layout", "QuadratureOrder",
             "QuadratureNodes", "QuadratureWeights", "RawParameter", "ParameterValue", "DerivativeNetwork", "Count",
             "GetType", "ToString", "Equals", "GetHashCode", "Dispose", "Finalize", "MemberwiseClone",
         };

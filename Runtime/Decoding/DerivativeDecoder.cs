@@ -32,6 +32,7 @@ public abstract class DerivativeDecoder : FamilyDecoder
     private readonly int[] _storageRow;          // parameter index → row in its raw tensor
     private readonly int _netLayers;
     private readonly double[] _logPriorConstants; // per parameter: the constant part of its log density
+    private readonly PriorGroup[] _priorGroups;
 
     /// <summary>The layout this decoder was built from.</summary>
     public DecoderLayout Layout { get; }
@@ -101,6 +102,7 @@ public abstract class DerivativeDecoder : FamilyDecoder
             register_parameter(LatentRawName, new TorchSharp.Modules.Parameter(t, requires_grad: true));
         }
         _logPriorConstants = parameters.Select(LogPriorConstant).ToArray();
+        _priorGroups = GroupPriors(parameters, _storageRow);
 
         if (device is not null && device.type != DeviceType.CPU) this.to(device);
     }
@@ -175,35 +177,87 @@ public abstract class DerivativeDecoder : FamilyDecoder
     {
         if (z.dim() != 2 || z.shape[1] != LatentDim)
             throw new ArgumentException($"{GetName()} expects z of shape [B, {LatentDim}], got [{string.Join(", ", z.shape)}].", nameof(z));
-        var points = new QuadraturePoints(this, z);
-        var outputs = EvaluateFamilies(points);
+        return EvaluateStacked(new QuadraturePoints(this, z));
+    }
+
+    /// <summary>Evaluates all families at once: [B, K, d]. The default stacks <see cref="EvaluateFamilies"/>; generated
+    /// decoders override it to assemble every family in a few ops on the stacked result
+    /// (<see cref="QuadraturePoints.AssembleFamilies"/>).</summary>
+    protected virtual Tensor EvaluateStacked(QuadraturePoints q)
+    {
+        var outputs = EvaluateFamilies(q);
         if (outputs.Length != _familyNames.Length)
             throw new InvalidOperationException($"{GetName()} evaluated {outputs.Length} families, expected {_familyNames.Length}.");
-        long b = z.shape[0];
+        long b = q.Z.shape[0];
         var expanded = new Tensor[outputs.Length];
-        for (int k = 0; k < outputs.Length; k++) expanded[k] = outputs[k].expand(b, _features);
+        for (int k = 0; k < outputs.Length; k++)
+        {
+            var o = outputs[k];
+            expanded[k] = o.dim() == 2 && o.shape[0] == b && o.shape[1] == _features ? o : o.expand(b, _features);
+        }
         return stack(expanded, dim: 1);
     }
+
+    /// <summary>Rows [<paramref name="first"/>, first + count) of the raw per-feature parameter tensor: [count, d].</summary>
+    internal Tensor FeatureRawRows(int first, int count) => Param(FeatureRawName).narrow(0, first, count);
+
+    /// <summary>The row of parameter <paramref name="index"/> in its raw tensor.</summary>
+    internal int StorageRow(int index) => _storageRow[index];
 
     /// <summary>Evaluates every family at the batch described by <paramref name="q"/>: K tensors of shape [B, d]
     /// (or broadcastable to it), in family index order.</summary>
     protected abstract Tensor[] EvaluateFamilies(QuadraturePoints q);
 
     /// <inheritdoc />
+    /// <remarks>Parameters stored in adjacent rows of the same raw tensor with the same constraint and prior are
+    /// evaluated together over one slice (fewer, larger tensor ops); the constant part of every log density is
+    /// added once, as a number, at the end.</remarks>
     public override Tensor LogPrior()
     {
         Tensor? total = null;
-        for (int i = 0; i < Layout.Parameters.Count; i++)
+        double constant = 0;
+        foreach (var group in _priorGroups)
         {
-            var spec = Layout.Parameters[i];
-            if (spec.Prior == ParameterPriorKind.None) continue;
-            var term = LogDensity(spec, ParameterValue(i), _logPriorConstants[i]).sum();
+            var raw = Param(group.Feature ? FeatureRawName : LatentRawName).narrow(0, group.FirstRow, group.Rows);
+            var value = Constrain(group.Spec, raw);
+            var term = LogDensitySum(group.Spec, value);
+            constant += _logPriorConstants[group.FirstParameter] * value.numel();
             total = total is null ? term : total + term;
         }
-        if (total is not null) return total;
+        if (total is not null) return constant == 0 ? total : total + constant;
         var reference = _quadrature.Weights;
         return zeros(Array.Empty<long>(), dtype: reference.dtype, device: reference.device);
     }
+
+    /// <summary>Runs of parameters with a prior that sit in consecutive rows of one raw tensor and share constraint
+    /// and prior, in parameter order.</summary>
+    private static PriorGroup[] GroupPriors(IReadOnlyList<ParameterLayout> parameters, int[] storageRow)
+    {
+        var groups = new List<PriorGroup>();
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var spec = parameters[i];
+            if (spec.Prior == ParameterPriorKind.None) continue;
+            bool feature = spec.Shape == ParameterShape.Feature;
+            if (groups.Count > 0)
+            {
+                var last = groups[^1];
+                if (last.Feature == feature && last.FirstRow + last.Rows == storageRow[i] && SamePrior(last.Spec, spec))
+                {
+                    groups[^1] = last with { Rows = last.Rows + 1 };
+                    continue;
+                }
+            }
+            groups.Add(new PriorGroup(spec, i, feature, storageRow[i], 1));
+        }
+        return groups.ToArray();
+    }
+
+    private static bool SamePrior(ParameterLayout a, ParameterLayout b) =>
+        a.Constraint == b.Constraint && a.Lower.Equals(b.Lower) && a.Upper.Equals(b.Upper) &&
+        a.Prior == b.Prior && a.PriorA.Equals(b.PriorA) && a.PriorB.Equals(b.PriorB);
+
+    private readonly record struct PriorGroup(ParameterLayout Spec, int FirstParameter, bool Feature, int FirstRow, int Rows);
 
     // ---- constraints and priors -------------------------------------------------------------------------------
 
@@ -249,15 +303,29 @@ public abstract class DerivativeDecoder : FamilyDecoder
         _ => 0,
     };
 
-    private static Tensor LogDensity(ParameterLayout s, Tensor x, double constant) => s.Prior switch
+    /// <summary>Σ of the non-constant part of the log density over all elements of <paramref name="x"/> (a scalar);
+    /// terms whose coefficient is zero (e.g. the log x term of Gamma(1, ·)) are left out.</summary>
+    private static Tensor LogDensitySum(ParameterLayout s, Tensor x)
     {
-        ParameterPriorKind.Normal => ((x - s.PriorA) / s.PriorB).square() * -0.5 + constant,
-        ParameterPriorKind.Gamma => log(x) * (s.PriorA - 1) - x * s.PriorB + constant,
-        ParameterPriorKind.LogNormal => ((log(x) - s.PriorA) / s.PriorB).square() * -0.5 - log(x) + constant,
-        ParameterPriorKind.HalfNormal => (x / s.PriorA).square() * -0.5 + constant,
-        ParameterPriorKind.Exponential => x * -s.PriorA + constant,
-        _ => throw new ArgumentOutOfRangeException(nameof(s), s.Prior, "Unknown prior."),
-    };
+        switch (s.Prior)
+        {
+            case ParameterPriorKind.Normal:
+                return (s.PriorA == 0 ? x : x - s.PriorA).square().sum() * (-0.5 / (s.PriorB * s.PriorB));
+            case ParameterPriorKind.Gamma:
+                return s.PriorA == 1 ? x.sum() * -s.PriorB : (log(x) * (s.PriorA - 1) - x * s.PriorB).sum();
+            case ParameterPriorKind.LogNormal:
+                {
+                    var lx = log(x);
+                    return ((s.PriorA == 0 ? lx : lx - s.PriorA).square() * (-0.5 / (s.PriorB * s.PriorB)) - lx).sum();
+                }
+            case ParameterPriorKind.HalfNormal:
+                return x.square().sum() * (-0.5 / (s.PriorA * s.PriorA));
+            case ParameterPriorKind.Exponential:
+                return x.sum() * -s.PriorA;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(s), s.Prior, "Unknown prior.");
+        }
+    }
 
     /// <summary>log Γ(x) for x &gt; 0 (Lanczos, g = 7, n = 9; relative error below 1e-13).</summary>
     internal static double LogGamma(double x)

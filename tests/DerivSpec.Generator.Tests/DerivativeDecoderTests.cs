@@ -169,4 +169,68 @@ public class DerivativeDecoderTests
         var ex = Assert.Throws<ArgumentException>(() => m.forward(torch.zeros(4, 3)));
         Assert.Contains("[B, 2]", ex.Message);
     }
+
+    // Every prior kind, with adjacent parameters that share constraint and prior (evaluated as one slice by LogPrior)
+    // and neighbours that differ only in the prior's arguments (must not be merged).
+    private sealed class Priors : DerivativeDecoder
+    {
+        private static ParameterLayout L(string n, ParameterConstraintKind c, ParameterPriorKind k, double a, double b, double init,
+            double lo = 0, double hi = 0) => new(0, n, ParameterShape.LatentFeature, c, lo, hi, k, a, b, init);
+
+        public static readonly DecoderLayout Shape = new(
+            latentDim: 2, quadratureOrder: 5, new NetworkShape(new[] { 4 }, ActivationKind.Tanh),
+            new[] { new FamilyLayout("only", FamilyForm.Composed, false) },
+            new[]
+            {
+                new ParameterLayout(0, "x0", ParameterShape.Feature, ParameterConstraintKind.None, 0, 0, ParameterPriorKind.Normal, 0.2, 0.5, 0.1),
+                L("a", ParameterConstraintKind.None, ParameterPriorKind.Normal, 0.5, 2, 0.3),
+                L("b", ParameterConstraintKind.None, ParameterPriorKind.Normal, 0.5, 2, -0.8),
+                L("c", ParameterConstraintKind.None, ParameterPriorKind.Normal, 0.5, 3, 1.1),
+                L("e", ParameterConstraintKind.Positive, ParameterPriorKind.Gamma, 1, 3, 0.4),
+                L("f", ParameterConstraintKind.Positive, ParameterPriorKind.Gamma, 2.5, 0.5, 1.7),
+                L("g", ParameterConstraintKind.Positive, ParameterPriorKind.LogNormal, 0.1, 0.5, 0.9),
+                L("h", ParameterConstraintKind.Positive, ParameterPriorKind.HalfNormal, 0.7, 0, 0.6),
+                L("i", ParameterConstraintKind.Positive, ParameterPriorKind.Exponential, 2, 0, 0.35),
+                L("j", ParameterConstraintKind.Interval, ParameterPriorKind.Normal, 0, 1, 0.25, -1, 1),
+                L("k", ParameterConstraintKind.None, ParameterPriorKind.None, 0, 0, 5),
+            });
+
+        public Priors(int d) : base("Priors", Shape, d, null, ScalarType.Float64) { }
+
+        protected override Tensor[] EvaluateFamilies(QuadraturePoints q) => new[] { q.Assemble(q.Outer(0), q.Z * q.Outer(1)) };
+    }
+
+    [Fact]
+    public void LogPriorSumsEveryPriorKindElementwise()
+    {
+        torch.manual_seed(5);
+        using var scope = torch.NewDisposeScope();
+        using var m = new Priors(3);
+        using (torch.no_grad())
+            foreach (var p in m.parameters()) p.add_(torch.randn_like(p) * 0.3);   // distinct values per element
+        double expected = 0;
+        for (int i = 0; i < Priors.Shape.Parameters.Count; i++)
+        {
+            var s = Priors.Shape.Parameters[i];
+            foreach (double x in m.ParameterValue(i).data<double>().ToArray())
+                expected += s.Prior switch
+                {
+                    ParameterPriorKind.None => 0,
+                    ParameterPriorKind.Normal => -0.5 * Math.Pow((x - s.PriorA) / s.PriorB, 2) - Math.Log(s.PriorB) - 0.5 * Math.Log(2 * Math.PI),
+                    ParameterPriorKind.Gamma => (s.PriorA - 1) * Math.Log(x) - s.PriorB * x + s.PriorA * Math.Log(s.PriorB) - LogGammaRef(s.PriorA),
+                    ParameterPriorKind.LogNormal => -0.5 * Math.Pow((Math.Log(x) - s.PriorA) / s.PriorB, 2) - Math.Log(x) - Math.Log(s.PriorB) - 0.5 * Math.Log(2 * Math.PI),
+                    ParameterPriorKind.HalfNormal => Math.Log(2) - 0.5 * Math.Pow(x / s.PriorA, 2) - Math.Log(s.PriorA) - 0.5 * Math.Log(2 * Math.PI),
+                    ParameterPriorKind.Exponential => Math.Log(s.PriorA) - s.PriorA * x,
+                    _ => throw new InvalidOperationException(),
+                };
+        }
+        var logPrior = m.LogPrior();
+        Assert.Equal(expected, logPrior.item<double>(), 9);
+        logPrior.backward();
+        foreach (var (name, p) in m.named_parameters())
+            if (name.Contains("raw", StringComparison.Ordinal)) Assert.True(p.grad is not null && p.grad.abs().sum().item<double>() > 0, name);
+    }
+
+    // log Γ for the two shapes used above (Γ(1) = 1, Γ(2.5) = 1.5·0.5·√π).
+    private static double LogGammaRef(double a) => a == 1 ? 0 : a == 2.5 ? Math.Log(0.75 * Math.Sqrt(Math.PI)) : throw new ArgumentOutOfRangeException(nameof(a));
 }
