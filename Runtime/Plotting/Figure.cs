@@ -126,7 +126,7 @@ public sealed class Figure
     internal double HeaderHeight => (Title is null ? 0 : 30) + LegendRows().Count * 26 + 6;
 
     /// <summary>Legend entry width estimate shared by both renderers (generous, so entries never overlap).</summary>
-    internal static double LegendEntryWidth(string label) => 26 + label.Length * 12 * 0.62 + 18;
+    internal static double LegendEntryWidth(string label) => 26 + label.Length * 12 * 0.8 + 14;
 
     /// <summary>Legend entries split into rows that fit the figure's width.</summary>
     internal List<List<(string Label, Rgb Color)>> LegendRows()
