@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -140,7 +141,10 @@ public class GoldenTests
         var dir = Path.Combine(RepoRoot.Path, "spec", "diagnostics");
         var missingPage = DiagnosticCatalog.All.Where(d => !File.Exists(Path.Combine(RepoRoot.Path, d.HelpLink))).Select(d => d.Id).ToList();
         Assert.True(missingPage.Count == 0, "no spec page for " + string.Join(", ", missingPage));
-        var stale = Directory.GetFiles(dir, "DSPEC*.md").Select(Path.GetFileNameWithoutExtension).Where(id => DiagnosticCatalog.Find(id!) == null).ToList();
+        // Pages of the generator's own ids (DSPEC9002+) say so; the Generator's tests check those against its descriptors.
+        var stale = Directory.GetFiles(dir, "DSPEC*.md")
+            .Where(f => !File.ReadAllText(f).Contains("Reported by: the generator", StringComparison.Ordinal))
+            .Select(Path.GetFileNameWithoutExtension).Where(id => DiagnosticCatalog.Find(id!) == null).ToList();
         Assert.True(stale.Count == 0, "spec pages without a diagnostic: " + string.Join(", ", stale));
         Assert.Equal(DiagnosticCatalog.All.Count, DiagnosticCatalog.All.Select(d => d.Id).Distinct().Count());
         foreach (var d in DiagnosticCatalog.All)
