@@ -27,6 +27,9 @@ public static class SyntheticExample
         ("ARI(GT, C_L)", 0.524, 0.381), ("ARI(GT, C_H)", 0.455, 0.102), ("ARI(C_L, C_H)", 0.280, 0.258),
     };
 
+    /// <summary>Default of --assign-warmup (see <see cref="TrainOptions.AssignmentWarmup"/>).</summary>
+    private const double DefaultAssignWarmup = 0;
+
     private const string Usage = """
         usage: dotnet run --project Examples/Synthetic -c Release -- [options]
 
@@ -41,7 +44,11 @@ public static class SyntheticExample
           --labels FILE        true family per feature (one per line) to score ARI
           --time FILE          true pseudotime per sample (one per line) to score Spearman and to form the low/high-z subsets
           --anneal F           raise β and γ linearly over the first fraction F of training (default: paper.dspec's, 0)
+          --assign-warmup F    keep the family probabilities phi uniform (xi not trained) for the first fraction F of
+                               training while the family curves learn their shapes (default 0 = off)
+          --assign-lr F        learning-rate factor of the assignment logits xi (default 1)
           --no-baseline        skip BasisVAE
+          --full-only          train on the full data only (skip the low/high-z subset fits)
           --quiet              no per-epoch progress
         """;
 
@@ -50,19 +57,20 @@ public static class SyntheticExample
         ExampleHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
 
     private sealed record Options(int[] Seeds, int Epochs, string Out, string Device, int Threads, int Batch,
-        string? Data, string? Labels, string? Time, bool Baseline, bool Quiet, double? Anneal);
+        string? Data, string? Labels, string? Time, bool Baseline, bool Quiet, double? Anneal, double AssignWarmup, bool FullOnly, double AssignLr);
 
     private static Options ParseOptions(string[] args)
     {
         var cl = CommandLine.Parse(args,
-            new[] { "seed", "epochs", "out", "device", "threads", "batch", "data", "labels", "time", "anneal" },
-            new[] { "no-baseline", "quiet" });
+            new[] { "seed", "epochs", "out", "device", "threads", "batch", "data", "labels", "time", "anneal", "assign-warmup", "assign-lr" },
+            new[] { "no-baseline", "quiet", "full-only" });
         if (cl.Help) return null!;
         int threads = cl.Int("threads", 1, 1, 256);
         return new Options(cl.Ints("seed", new[] { 1 }, 0, int.MaxValue), cl.Int("epochs", 300, 1, 100_000),
             cl.Get("out", Path.Combine("out", "synthetic")), cl.Get("device", "auto"), threads, cl.Int("batch", 32, 1, 1 << 20),
             cl.Get("data"), cl.Get("labels"), cl.Get("time"), !cl.Flag("no-baseline"), cl.Flag("quiet"),
-            cl.Get("anneal") is null ? null : cl.Double("anneal", 0, 0, 1));
+            cl.Get("anneal") is null ? null : cl.Double("anneal", 0, 0, 1), cl.Double("assign-warmup", DefaultAssignWarmup, 0, 1),
+            cl.Flag("full-only"), cl.Double("assign-lr", 1.0, 1e-6, 1e6));
     }
 
     private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
@@ -150,10 +158,10 @@ public static class SyntheticExample
         var train = new TrainOptions
         {
             Epochs = o.Epochs, BatchSize = o.Batch, Seed = seed, Device = o.Device, Threads = o.Threads, Cancellation = ct,
-            AnnealFraction = o.Anneal,
+            AnnealFraction = o.Anneal, AssignmentWarmup = o.AssignWarmup, AssignmentLearningRateFactor = o.AssignLr,
         };
         var subsets = new List<(string Name, int[]? Rows)> { ("full", null) };
-        if (input.Time is not null)
+        if (input.Time is not null && !o.FullOnly)
         {
             subsets.Add(("low", Enumerable.Range(0, input.Table.Rows).Where(i => input.Time[i] < 1).ToArray()));
             subsets.Add(("high", Enumerable.Range(0, input.Table.Rows).Where(i => input.Time[i] > -1).ToArray()));

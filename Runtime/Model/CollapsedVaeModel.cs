@@ -125,6 +125,8 @@ public abstract class CollapsedVaeModel : IDisposable
         data.Validate(Defaults.Likelihood, Features);
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "Batch size must be ≥ 1.");
         if (!(options.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(options), options.LearningRate, "Learning rate must be > 0.");
+        if (!(options.AssignmentLearningRateFactor > 0) || double.IsInfinity(options.AssignmentLearningRateFactor))
+            throw new ArgumentOutOfRangeException(nameof(options), options.AssignmentLearningRateFactor, "The assignment learning-rate factor must be finite and > 0.");
         long n = data.Samples;
         int epochs = options.Epochs ?? (int)Math.Clamp(Math.Round(1e6 / n), 20, 300);
         if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), epochs, "Epochs must be ≥ 1.");
@@ -132,6 +134,8 @@ public abstract class CollapsedVaeModel : IDisposable
         double anneal = options.AnnealFraction ?? Defaults.AnnealFraction;
         if (!(alpha > 0)) throw new ArgumentOutOfRangeException(nameof(options), alpha, "α must be > 0.");
         if (anneal is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(options), anneal, "The anneal fraction must be in [0, 1].");
+        if (options.AssignmentWarmup is not (>= 0 and <= 1))
+            throw new ArgumentOutOfRangeException(nameof(options), options.AssignmentWarmup, "The assignment warm-up fraction must be in [0, 1].");
 
         if (options.Threads is int th && th < 1) throw new ArgumentOutOfRangeException(nameof(options), th, "Threads must be ≥ 1.");
         var dev = Seeding.ResolveDevice(options.Device);
@@ -156,8 +160,10 @@ public abstract class CollapsedVaeModel : IDisposable
         int steps = (int)((n + batch - 1) / batch);
         long totalSteps = (long)steps * epochs;
         double annealSteps = anneal * totalSteps;
+        long warmupSteps = (long)Math.Round(options.AssignmentWarmup * totalSteps);
 
         using var adam = new FlatAdam(Module.parameters(), options.LearningRate);
+        if (options.AssignmentLearningRateFactor != 1.0 && Module.PhiLogits is TorchSharp.Modules.Parameter xi) adam.ScaleLearningRate(xi, options.AssignmentLearningRateFactor);
         using var snapshot = adam.CreateSnapshot();
         using var stepLosses = torch.zeros(steps, 5, dtype: ScalarType.Float64, device: dev);
         Module.train();
@@ -188,6 +194,9 @@ public abstract class CollapsedVaeModel : IDisposable
                         var lb = logLib?.index_select(0, idx);
                         var stacked = Module.Loss(xb, eb, lb, n, alpha, bNow, gNow).Stacked();   // [5]
                         stacked.sum().backward();
+                        // Assignment warm-up: ξ gets no gradient, so Adam leaves it (and its moments) untouched.
+                        if (globalStep < warmupSteps && Module.PhiLogits.grad is { } xiGrad)
+                            using (torch.no_grad()) xiGrad.zero_();
                         adam.Step();
                         using (torch.no_grad()) stepLosses[s].copy_(stacked);
                         globalStep++;

@@ -20,6 +20,7 @@ public sealed class FlatAdam : IDisposable
     private readonly Tensor flat, grad, m, v;
     private readonly double lr, beta1, beta2, eps;
     private long step;
+    private Tensor? lrScale;      // per-element learning-rate factor, null = 1 everywhere
 
     /// <summary>Flattens the parameters of <paramref name="parameters"/> (all must share one device and dtype).</summary>
     public FlatAdam(IEnumerable<Parameter> parameters, double lr = 5e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
@@ -65,6 +66,32 @@ public sealed class FlatAdam : IDisposable
     /// <summary>The flat gradient buffer.</summary>
     public Tensor Gradients => grad;
 
+    /// <summary>
+    /// Multiplies the learning rate of <paramref name="parameter"/> (one of the optimised parameters) by
+    /// <paramref name="factor"/> (&gt; 0) from the next step on.
+    /// </summary>
+    public void ScaleLearningRate(Parameter parameter, double factor)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (!(factor > 0) || double.IsInfinity(factor)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "The learning-rate factor must be finite and > 0.");
+        long offset = 0;
+        foreach (var p in parameters)
+        {
+            if (ReferenceEquals(p, parameter) || p.Handle == parameter.Handle)
+            {
+                using var scope = torch.NewDisposeScope();
+                using (torch.no_grad())
+                {
+                    lrScale ??= torch.ones_like(flat).DetachFromDisposeScope();
+                    lrScale.narrow(0, offset, p.numel()).fill_(factor);
+                }
+                return;
+            }
+            offset += p.numel();
+        }
+        throw new ArgumentException("The parameter is not one of this optimiser's parameters.", nameof(parameter));
+    }
+
     /// <summary>One Adam step from the accumulated gradients, then zeroes them. No host synchronisation.</summary>
     public void Step()
     {
@@ -77,6 +104,7 @@ public sealed class FlatAdam : IDisposable
             v.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
             using var denom = v.sqrt();
             denom.div_(Math.Sqrt(bc2)).add_(eps);
+            if (lrScale is not null) denom.div_(lrScale);   // step ∝ lr·factor
             flat.addcdiv_(m, denom, -lr / bc1);
             grad.zero_();
         }
@@ -135,6 +163,6 @@ public sealed class FlatAdam : IDisposable
     public void Dispose()
     {
         // Parameters keep viewing `flat` (its storage stays alive through them); only the optimiser state is released.
-        flat.Dispose(); grad.Dispose(); m.Dispose(); v.Dispose();
+        flat.Dispose(); grad.Dispose(); m.Dispose(); v.Dispose(); lrScale?.Dispose();
     }
 }

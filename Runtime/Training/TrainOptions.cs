@@ -42,6 +42,16 @@ public sealed record TrainOptions
     /// <summary>Override of the fraction of training over which β and γ rise linearly from 0 (per step).</summary>
     public double? AnnealFraction { get; init; }
 
+    /// <summary>
+    /// Assignment warm-up: the fraction of training steps (0–1, default 0) during which ξ, the d × K family-assignment
+    /// logits, are not trained, so φ stays where it is (uniform for a fresh model) while the encoder and the family curves
+    /// learn their shapes; afterwards φ is learned as usual. Counted in steps of this Train call, like the annealing.
+    /// </summary>
+    public double AssignmentWarmup { get; init; }
+
+    /// <summary>Factor (&gt; 0, default 1) on the learning rate of ξ, the assignment logits, relative to <see cref="LearningRate"/>.</summary>
+    public double AssignmentLearningRateFactor { get; init; } = 1.0;
+
     /// <summary>Receives one <see cref="EpochMetrics"/> per epoch.</summary>
     public IProgress<EpochMetrics>? Progress { get; init; }
 

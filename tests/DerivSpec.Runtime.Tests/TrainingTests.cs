@@ -155,6 +155,61 @@ public class TrainingTests
     }
 
     [Fact]
+    public void AssignmentWarmupKeepsPhiUniformThenLearnsIt()
+    {
+        var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 6);
+        using var data = DataMatrix.From(x);
+        using var model = NewModel(4, 6);
+        var phis = new List<double[,]>();
+        var metrics = new List<EpochMetrics>();
+        // 2 steps per epoch, 20 steps; warm-up 0.5 = the first 10 steps = epochs 1–5.
+        var hist = model.Train(data, new TrainOptions
+        {
+            Epochs = 10, Seed = 6, Device = "cpu", LearningRate = 0.02, AssignmentWarmup = 0.5,
+            Progress = new SyncProgress(metrics, _ => phis.Add(model.FamilyProbabilities())),
+        });
+        Assert.Equal(10, phis.Count);
+        for (int e = 0; e < 5; e++)
+            for (int j = 0; j < 4; j++)
+                for (int k = 0; k < 2; k++)
+                    Assert.Equal(0.5, phis[e][j, k], 12);
+        // the rest of the model trained during the warm-up ...
+        Assert.True(hist[4].Reconstruction < hist[0].Reconstruction, $"reconstruction {hist[0].Reconstruction} → {hist[4].Reconstruction}");
+        Assert.True(hist[^1].Loss < hist[0].Loss, $"loss {hist[0].Loss} → {hist[^1].Loss}");
+        // ... and φ moves as soon as it ends.
+        double moved = Enumerable.Range(0, 4).Max(j => Math.Abs(phis[5][j, 0] - 0.5));
+        Assert.True(moved > 1e-3, $"φ did not move after the warm-up (max |φ − 0.5| = {moved})");
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Train(data, new TrainOptions { Epochs = 1, AssignmentWarmup = 1.5 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Train(data, new TrainOptions { Epochs = 1, AssignmentWarmup = double.NaN }));
+    }
+
+    [Fact]
+    public void AssignmentLearningRateFactorSlowsOnlyXi()
+    {
+        var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 6);
+        using var data = DataMatrix.From(x);
+        (double Xi, double Other) Moves(double factor)
+        {
+            using var model = NewModel(4, 6);
+            double[] Xi() => model.Module.PhiLogits.detach().cpu().data<float>().Select(v => (double)v).ToArray();
+            double[] Rest() => model.Decoder.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).Select(v => (double)v).ToArray();
+            var (x0, r0) = (Xi(), Rest());
+            model.Train(data, new TrainOptions { Epochs = 3, Seed = 6, Device = "cpu", AssignmentLearningRateFactor = factor });
+            var (x1, r1) = (Xi(), Rest());
+            return (x0.Zip(x1, (a, b) => Math.Abs(a - b)).Max(), r0.Zip(r1, (a, b) => Math.Abs(a - b)).Max());
+        }
+        var normal = Moves(1.0);
+        var slow = Moves(0.01);
+        // Adam moves each element by at most ~lr·factor per step: 6 steps × 5e-3 × 0.01 = 3e-4.
+        Assert.True(slow.Xi < 4e-4, $"ξ moved {slow.Xi} with factor 0.01");
+        Assert.True(normal.Xi > 10 * slow.Xi, $"ξ moved {normal.Xi} (factor 1) vs {slow.Xi} (factor 0.01)");
+        Assert.True(slow.Other > 1e-3, $"decoder moved only {slow.Other}");
+        using var m = NewModel(4, 6);
+        Assert.Throws<ArgumentOutOfRangeException>(() => m.Train(data, new TrainOptions { Epochs = 1, AssignmentLearningRateFactor = 0 }));
+    }
+
+    [Fact]
     public void TrainingTwiceContinuesTheHistory()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 9);
