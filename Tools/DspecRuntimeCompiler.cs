@@ -94,7 +94,7 @@ public static class DspecRuntimeCompiler
     public static GeneratorOutput Generate(IEnumerable<(string Path, string Text)> files, string? rootNamespace = null,
         string? projectDir = null, CancellationToken cancellationToken = default)
     {
-        var additional = files.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToImmutableArray();
+        var additional = files.Select(f => (AdditionalText)new DspecText(f.Path, f.Text)).ToImmutableArray();
         var options = new OptionsProvider(rootNamespace, projectDir);
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new DspecGenerator().AsSourceGenerator() }, additional, CSharpParseOptions, options);
@@ -133,21 +133,6 @@ public static class DspecRuntimeCompiler
             if (!string.IsNullOrEmpty(required.Location) && seen.Add(name)) builder.Add(MetadataReference.CreateFromFile(required.Location));
         }
         return builder.ToImmutable();
-    }
-
-    private sealed class InMemoryAdditionalText : AdditionalText
-    {
-        private readonly SourceText _text;
-
-        public InMemoryAdditionalText(string path, string text)
-        {
-            Path = path;
-            _text = SourceText.From(text);
-        }
-
-        public override string Path { get; }
-
-        public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
     }
 
     private sealed class OptionsProvider : AnalyzerConfigOptionsProvider

@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
+using DerivSpec.Tools;
 using Xunit;
 using Steps = DerivSpec.Generator.DspecGenerator.Steps;
 
@@ -34,7 +35,7 @@ public class CachingTests
     [Fact]
     public void EveryStepIsNamed()
     {
-        var driver = Driver(new Text("/p/a.dspec", A)).RunGenerators(Compilation());
+        var driver = Driver(new DspecText("/p/a.dspec", A)).RunGenerators(Compilation());
         var result = driver.GetRunResult().Results.Single();
         foreach (var step in new[] { Steps.Files, Steps.Project, Steps.Compiled, Steps.Models, Steps.Sources, Steps.Diagnostics, Steps.Duplicates })
             Assert.True(result.TrackedSteps.ContainsKey(step), "missing step " + step);
@@ -45,7 +46,7 @@ public class CachingTests
     public void UnrelatedCSharpEditLeavesEverythingCached()
     {
         var compilation = Compilation();
-        var driver = Driver(new Text("/p/a.dspec", A), new Text("/p/b.dspec", B)).RunGenerators(compilation);
+        var driver = Driver(new DspecText("/p/a.dspec", A), new DspecText("/p/b.dspec", B)).RunGenerators(compilation);
         driver = driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class D { int X => 1; }")));
         var result = driver.GetRunResult().Results.Single();
         foreach (var step in new[] { Steps.Files, Steps.Project, Steps.Compiled, Steps.Models, Steps.Sources, Steps.Diagnostics, Steps.Duplicates })
@@ -57,10 +58,10 @@ public class CachingTests
     [Fact]
     public void WhitespaceOnlyEditLeavesTheSourceOutputUnchanged()
     {
-        var original = new Text("/p/a.dspec", A);
+        var original = new DspecText("/p/a.dspec", A);
         var driver = Driver(original).RunGenerators(Compilation());
         var first = driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
-        var edited = new Text("/p/a.dspec", "\n// a comment\nmodel   Alpha   {\n\n    family   rise  increasing :  dx/dz  =  softplus( net )   // same\n}\n\n");
+        var edited = new DspecText("/p/a.dspec", "\n// a comment\nmodel   Alpha   {\n\n    family   rise  increasing :  dx/dz  =  softplus( net )   // same\n}\n\n");
         driver = driver.ReplaceAdditionalText(original, edited).RunGenerators(Compilation());
         var result = driver.GetRunResult().Results.Single();
         Assert.Equal(IncrementalStepRunReason.Modified, Reasons(result, Steps.Files).Single());
@@ -74,10 +75,10 @@ public class CachingTests
     [Fact]
     public void EditingOneOfTwoFilesRegeneratesOnlyThatOne()
     {
-        var a = new Text("/p/a.dspec", A);
-        var b = new Text("/p/b.dspec", B);
+        var a = new DspecText("/p/a.dspec", A);
+        var b = new DspecText("/p/b.dspec", B);
         var driver = Driver(a, b).RunGenerators(Compilation());
-        var b2 = new Text("/p/b.dspec", B.Replace("-softplus(net)", "-2 * softplus(net)", StringComparison.Ordinal));
+        var b2 = new DspecText("/p/b.dspec", B.Replace("-softplus(net)", "-2 * softplus(net)", StringComparison.Ordinal));
         driver = driver.ReplaceAdditionalText(b, b2).RunGenerators(Compilation());
         var result = driver.GetRunResult().Results.Single();
         var sources = result.TrackedSteps[Steps.Sources].SelectMany(s => s.Outputs)
@@ -86,20 +87,5 @@ public class CachingTests
         Assert.Equal(IncrementalStepRunReason.Cached, sources.Single(s => s.Hint == "Alpha.g.cs").Reason);
         Assert.Equal(IncrementalStepRunReason.Modified, sources.Single(s => s.Hint == "Beta.g.cs").Reason);
         Assert.Contains("2.0", result.GeneratedSources.Single(s => s.HintName == "Beta.g.cs").SourceText.ToString(), StringComparison.Ordinal);
-    }
-
-    private sealed class Text : AdditionalText
-    {
-        private readonly SourceText _text;
-
-        public Text(string path, string text)
-        {
-            Path = path;
-            _text = SourceText.From(text);
-        }
-
-        public override string Path { get; }
-
-        public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
     }
 }

@@ -182,7 +182,7 @@ public class GeneratorErrorTests
 {
     private static ImmutableArray<Diagnostic> Run(params (string Path, string Text)[] files)
     {
-        var texts = files.Select(f => (AdditionalText)new MemoryText(f.Path, f.Text)).ToImmutableArray();
+        var texts = files.Select(f => (AdditionalText)new DspecText(f.Path, f.Text)).ToImmutableArray();
         var driver = CSharpGeneratorDriver.Create(new[] { new DspecGenerator().AsSourceGenerator() }, texts);
         var result = driver.RunGenerators(CSharpCompilation.Create("x")).GetRunResult().Results.Single();
         Assert.Null(result.Exception);
@@ -209,20 +209,5 @@ public class GeneratorErrorTests
         Assert.Equal(new[] { "/p/a.dspec", "/p/b.dspec" }, diagnostics.Select(d => d.Location.GetLineSpan().Path).OrderBy(p => p, StringComparer.Ordinal));
         Assert.All(diagnostics, d => Assert.Equal("DSPEC9003", d.Id));
         Assert.Contains("Twin.g.cs", diagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
-    }
-
-    private sealed class MemoryText : AdditionalText
-    {
-        private readonly SourceText _text;
-
-        public MemoryText(string path, string text)
-        {
-            Path = path;
-            _text = SourceText.From(text);
-        }
-
-        public override string Path { get; }
-
-        public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
     }
 }
