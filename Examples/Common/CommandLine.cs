@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using DerivSpec.Language.Semantics;
 
 namespace DerivSpec.Examples;
 
@@ -52,8 +53,8 @@ public sealed class CommandLine
             if (!known.Contains(name))
             {
                 var all = known.Concat(knownFlags).ToList();
-                var near = all.OrderBy(k => Distance(k, name)).FirstOrDefault();
-                var hint = near is not null && Distance(near, name) <= 2 ? $" Did you mean --{near}?" : "";
+                var near = Suggest.Closest(name, all);
+                var hint = near is not null ? $" Did you mean --{near}?" : "";
                 throw new UsageException($"unknown option --{name}.{hint} (see --help)");
             }
             if (value is null)
@@ -120,16 +121,5 @@ public sealed class CommandLine
             throw new UsageException($"--{name}: '{s}' is not a number.");
         if (v < min || v > max) throw new UsageException($"--{name}: {v.ToString(CultureInfo.InvariantCulture)} is outside [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}].");
         return v;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (int i = 1; i <= a.Length; i++)
-            for (int j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
     }
 }

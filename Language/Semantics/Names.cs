@@ -3,15 +3,28 @@ using System.Collections.Generic;
 
 namespace DerivSpec.Language.Semantics
 {
-    /// <summary>"Did you mean …" suggestions by Damerau–Levenshtein (optimal string alignment) distance.</summary>
-    internal static class Suggest
+    /// <summary>
+    /// "Did you mean …" suggestions by Damerau–Levenshtein (optimal string alignment) distance, case-insensitive.
+    /// Shared by the checker's diagnostics and the examples' command lines.
+    /// </summary>
+    public static class Suggest
     {
         /// <summary>" Did you mean 'x'?" or "" when nothing is close enough.</summary>
         public static string DidYouMean(string name, IEnumerable<string> candidates)
         {
+            string? best = Closest(name, candidates);
+            return best == null ? "" : " Did you mean '" + best + "'?";
+        }
+
+        /// <summary>
+        /// The candidate nearest to <paramref name="name"/> (other than the name itself), or null when none is within
+        /// max(1, min(3, ⌈length/3⌉)) edits. Ties go to the length closest to the name's, then ordinal order.
+        /// </summary>
+        public static string? Closest(string name, IEnumerable<string> candidates)
+        {
             string? best = null;
             int bestDistance = int.MaxValue;
-            if (name.Length > 64) return "";
+            if (name.Length > 64) return null;
             foreach (var c in candidates)
             {
                 if (c == name) continue;
@@ -22,9 +35,9 @@ namespace DerivSpec.Language.Semantics
                     best = c;
                 }
             }
-            if (best == null) return "";
+            if (best == null) return null;
             int limit = Math.Max(1, Math.Min(3, (Math.Max(name.Length, best.Length) + 1) / 3));
-            return bestDistance <= limit ? " Did you mean '" + best + "'?" : "";
+            return bestDistance <= limit ? best : null;
         }
 
         // On a tie prefer the candidate whose length is closer to the name's, then the ordinal order.
@@ -34,6 +47,7 @@ namespace DerivSpec.Language.Semantics
             return dc != db ? dc < db : string.CompareOrdinal(candidate, best) < 0;
         }
 
+        /// <summary>Optimal-string-alignment edit distance (insertions, deletions, substitutions, adjacent swaps).</summary>
         public static int Distance(string a, string b)
         {
             var d = new int[a.Length + 1, b.Length + 1];
