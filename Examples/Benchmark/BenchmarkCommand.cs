@@ -33,6 +33,8 @@ public static class BenchmarkCommand
           --cells N         scrna cells (default 8509)
           --genes N         scrna genes (default 5216)
           --in-process      run the cases in this process (peak memory is then cumulative)
+          --profile         instead of the cases: time the parts of one synth training step (decoder, encoder,
+                            loss, Adam) over many repetitions
         """;
 
     private static readonly string[] AllCases = { "synth", "scrna-32", "scrna-128", "scrna-512" };
@@ -43,8 +45,13 @@ public static class BenchmarkCommand
 
     private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var cl = CommandLine.Parse(args, new[] { "cases", "case", "epochs", "device", "threads", "cells", "genes" }, new[] { "in-process" });
+        var cl = CommandLine.Parse(args, new[] { "cases", "case", "epochs", "device", "threads", "cells", "genes" }, new[] { "in-process", "profile" });
         if (cl.Help) { stdout.WriteLine(Usage); return 0; }
+        if (cl.Flag("profile"))
+        {
+            StepProfile.Run(stdout, cl.Get("threads") is null ? 1 : cl.Int("threads", 1, 1, 256), 500);
+            return 0;
+        }
         var cases = (cl.Get("case") ?? cl.Get("cases") ?? string.Join(",", AllCases))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var c in cases)

@@ -106,6 +106,28 @@ public static class ModelRun
         };
     }
 
+    /// <summary>
+    /// Trains <paramref name="restarts"/> models made by <paramref name="make"/>(seed) (see
+    /// <see cref="Restarts.TrainBest{TModel}"/>) and returns the results of the one with the highest training ELBO;
+    /// with more than one restart the log names each run, its ELBO and the one kept.
+    /// </summary>
+    public static FitResult FitBest(Func<long, CollapsedVaeModel> make, DataMatrix data, TrainOptions options, int restarts,
+        TextWriter? log, string label, int every = 50)
+    {
+        ArgumentNullException.ThrowIfNull(make);
+        var results = new Dictionary<CollapsedVaeModel, (FitResult Fit, int Run)>(ReferenceEqualityComparer.Instance);
+        var scores = new List<RestartScore>();
+        using var best = Restarts.TrainBest(make, data, options, restarts, (m, o) =>
+        {
+            int run = results.Count + 1;
+            results[m] = (Fit(m, data, o, log, restarts > 1 ? $"{label} run {run}/{restarts}" : label, every), run);
+        }, scores);
+        var (kept, keptRun) = results[best];
+        if (restarts > 1)
+            log?.WriteLine($"  {label}: training ELBO per run {string.Join(", ", scores.Select(s => s.Elbo.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}; kept run {keptRun}");
+        return kept;
+    }
+
     /// <summary>Median of a sample.</summary>
     public static double Median(IEnumerable<double> values)
     {

@@ -25,7 +25,7 @@ internal static class PaperModel
     public static string Label(string family) => TruthLabel.TryGetValue(family, out var l) ? l : family;
 
     /// <summary>A freshly initialised decoder (initialisation seeded by <paramref name="seed"/>).</summary>
-    public static FamilyDecoder CreateDecoder(int features, int seed)
+    public static FamilyDecoder CreateDecoder(int features, long seed)
     {
         Seeding.Set(seed);
         return Paper.Create(features);

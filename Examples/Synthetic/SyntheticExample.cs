@@ -30,6 +30,9 @@ public static class SyntheticExample
     /// <summary>Default of --assign-warmup (see <see cref="TrainOptions.AssignmentWarmup"/>).</summary>
     private const double DefaultAssignWarmup = 0;
 
+    /// <summary>Default of --restarts (see <see cref="Restarts.TrainBest{TModel}"/>).</summary>
+    private const int DefaultRestarts = 1;
+
     private const string Usage = """
         usage: dotnet run --project Examples/Synthetic -c Release -- [options]
 
@@ -47,6 +50,8 @@ public static class SyntheticExample
           --assign-warmup F    keep the family probabilities phi uniform (xi not trained) for the first fraction F of
                                training while the family curves learn their shapes (default 0 = off)
           --assign-lr F        learning-rate factor of the assignment logits xi (default 1)
+          --restarts R         train each model R times from different seeds and keep the run with the highest
+                               training ELBO (no labels used; default 1)
           --no-baseline        skip BasisVAE
           --full-only          train on the full data only (skip the low/high-z subset fits)
           --quiet              no per-epoch progress
@@ -57,12 +62,13 @@ public static class SyntheticExample
         ExampleHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
 
     private sealed record Options(int[] Seeds, int Epochs, string Out, string Device, int Threads, int Batch,
-        string? Data, string? Labels, string? Time, bool Baseline, bool Quiet, double? Anneal, double AssignWarmup, bool FullOnly, double AssignLr);
+        string? Data, string? Labels, string? Time, bool Baseline, bool Quiet, double? Anneal, double AssignWarmup, bool FullOnly, double AssignLr,
+        int Restarts);
 
     private static Options ParseOptions(string[] args)
     {
         var cl = CommandLine.Parse(args,
-            new[] { "seed", "epochs", "out", "device", "threads", "batch", "data", "labels", "time", "anneal", "assign-warmup", "assign-lr" },
+            new[] { "seed", "epochs", "out", "device", "threads", "batch", "data", "labels", "time", "anneal", "assign-warmup", "assign-lr", "restarts" },
             new[] { "no-baseline", "quiet", "full-only" });
         if (cl.Help) return null!;
         int threads = cl.Int("threads", 1, 1, 256);
@@ -70,7 +76,7 @@ public static class SyntheticExample
             cl.Get("out", Path.Combine("out", "synthetic")), cl.Get("device", "auto"), threads, cl.Int("batch", 32, 1, 1 << 20),
             cl.Get("data"), cl.Get("labels"), cl.Get("time"), !cl.Flag("no-baseline"), cl.Flag("quiet"),
             cl.Get("anneal") is null ? null : cl.Double("anneal", 0, 0, 1), cl.Double("assign-warmup", DefaultAssignWarmup, 0, 1),
-            cl.Flag("full-only"), cl.Double("assign-lr", 1.0, 1e-6, 1e6));
+            cl.Flag("full-only"), cl.Double("assign-lr", 1.0, 1e-6, 1e6), cl.Int("restarts", DefaultRestarts, 1, 1000));
     }
 
     private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
@@ -167,7 +173,7 @@ public static class SyntheticExample
             subsets.Add(("high", Enumerable.Range(0, input.Table.Rows).Where(i => input.Time[i] > -1).ToArray()));
         }
 
-        ModelScores Score(string model, Func<CollapsedVaeModel> make)
+        ModelScores Score(string model, Func<long, CollapsedVaeModel> make)
         {
             var fits = new Dictionary<string, FitResult>();
             foreach (var (subset, rows) in subsets)
@@ -175,8 +181,7 @@ public static class SyntheticExample
                 var table = rows is null ? input.Table : input.Table.SelectRows(rows);
                 if (table.Rows < 4) continue;
                 using var data = ModelRun.ToDataMatrix(table);
-                using var m = make();
-                fits[subset] = ModelRun.Fit(m, data, train, log, $"{model} {subset}");
+                fits[subset] = ModelRun.FitBest(make, data, train, o.Restarts, log, $"{model} {subset}");
             }
             var full = fits["full"];
             double? Ari(FitResult? f) => f is null || input.Labels is null ? null : Clustering.AdjustedRandIndex(input.Labels, f.Assignments);
@@ -188,12 +193,12 @@ public static class SyntheticExample
         }
 
         int d = input.Table.Columns;
-        var devae = Score("BasisDeVAE", () => new BasisDeVAE(PaperModel.CreateDecoder(d, seed), PaperModel.Defaults, new ModelOptions { Seed = seed }));
+        var devae = Score("BasisDeVAE", s => new BasisDeVAE(PaperModel.CreateDecoder(d, s), PaperModel.Defaults, new ModelOptions { Seed = s }));
         ModelScores? vae = null;
         if (o.Baseline)
         {
             int k = devae.Full.FamilyNames.Count;
-            vae = Score("BasisVAE", () => new BasisVAE(d, k, PaperModel.Defaults, options: new ModelOptions { Seed = seed }));
+            vae = Score("BasisVAE", s => new BasisVAE(d, k, PaperModel.Defaults, options: new ModelOptions { Seed = s }));
         }
         var result = new SeedResult(seed, devae, vae);
         WriteSeedFiles(output, folder, input, result);

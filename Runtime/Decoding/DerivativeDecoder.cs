@@ -169,7 +169,7 @@ public abstract class DerivativeDecoder : FamilyDecoder
             h = l == 0 ? addcmul(Param(BiasName(l)), h, Param(WeightName(l)), 1.0) : bmm(h, Param(WeightName(l))).add_(Param(BiasName(l)));
             if (l < _netLayers - 1) h = DecoderMath.Activate(h, act);
         }
-        return h.view(p, b, m, Layout.NetFamilies, _features).permute(3, 1, 0, 2, 4);
+        return h.view(p, b, m, Layout.NetFamilies, _features).permute(3, 1, 0, 2, 4).contiguous();
     }
 
     /// <summary>forward(z [B, P]) → [B, K, d].</summary>

@@ -26,6 +26,7 @@ public static class TorchLoader
             {
                 // Any call that touches the native library forces the load.
                 using var probe = TorchSharp.torch.zeros(1);
+                NativeAllocator.Tune();
                 _loaded = true;
             }
             catch (Exception ex) when (ex is not TorchLoadException)

@@ -6,6 +6,7 @@ using DerivSpec.Runtime.Quadrature;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
+using DerivSpec.Tests.Shared;
 
 namespace DerivSpec.Generator.Tests;
 
@@ -151,10 +152,9 @@ public class DerivativeDecoderTests
         Assert.Equal(ScalarType.Float64, x.dtype);
     }
 
-    [Fact]
+    [CudaFact]
     public void CudaWhenAvailable()
     {
-        if (!torch.cuda.is_available()) return; // no GPU here: nothing to check
         torch.manual_seed(6);
         using var scope = torch.NewDisposeScope();
         using var m = new Hand(3, ScalarType.Float32, torch.CUDA);

@@ -3,6 +3,7 @@ using DerivSpec.Runtime.Quadrature;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
+using DerivSpec.Tests.Shared;
 
 namespace DerivSpec.Runtime.Tests;
 
@@ -112,10 +113,9 @@ public class GaussLegendreTests
         for (int i = 0; i < 3; i++) Assert.Equal(Math.Sin(zs[i]) + Math.Pow(zs[i], 4) / 4, got[i], 12);
     }
 
-    [Fact]
+    [CudaFact]
     public void BuffersMoveToCudaWhenPresent()
     {
-        if (!torch.cuda.is_available()) return; // CUDA-only case: skipped without a GPU
         using var gl = new GaussLegendreBuffers(15);
         gl.to(torch.CUDA);
         Assert.Equal(DeviceType.CUDA, gl.Nodes.device_type);

@@ -8,6 +8,7 @@ using DerivSpec.Runtime.Training;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
+using DerivSpec.Tests.Shared;
 
 namespace DerivSpec.Runtime.Tests;
 
@@ -305,10 +306,9 @@ public class TrainingTests
         }
     }
 
-    [Fact]
+    [CudaFact]
     public void TrainsOnCudaWhenPresent()
     {
-        if (!torch.cuda.is_available()) return;   // CUDA-only case: skipped without a GPU
         var (x, _, labels) = Synthetic.RiseFall(200, 4, 0.1, 1);
         using var data = DataMatrix.From(x);
         using var model = NewModel(8, 1);
@@ -318,10 +318,9 @@ public class TrainingTests
         Assert.Equal(1.0, new LatentFlip(("increasing", "decreasing")).Compare(model.AssignedFamilies(), labels).Agreement);
     }
 
-    [Fact]
+    [NoCudaFact]
     public void CudaRequestWithoutGpuIsAClearError()
     {
-        if (torch.cuda.is_available()) return;
         var ex = Assert.Throws<ArgumentException>(() => Seeding.ResolveDevice("cuda"));
         Assert.Contains("CUDA is not available", ex.Message);
         Assert.Equal(DeviceType.CPU, Seeding.ResolveDevice("auto").type);
