@@ -31,7 +31,7 @@ public static class SyntheticExample
     private const double DefaultAssignWarmup = 0;
 
     /// <summary>Default of --restarts (see <see cref="Restarts.TrainBest{TModel}"/>).</summary>
-    private const int DefaultRestarts = 1;
+    private const int DefaultRestarts = 3;
 
     private const string Usage = """
         usage: dotnet run --project Examples/Synthetic -c Release -- [options]
@@ -51,7 +51,7 @@ public static class SyntheticExample
                                training while the family curves learn their shapes (default 0 = off)
           --assign-lr F        learning-rate factor of the assignment logits xi (default 1)
           --restarts R         train each model R times from different seeds and keep the run with the highest
-                               training ELBO (no labels used; default 1)
+                               training ELBO (no labels used; default 3)
           --no-baseline        skip BasisVAE
           --full-only          train on the full data only (skip the low/high-z subset fits)
           --quiet              no per-epoch progress
