@@ -32,6 +32,8 @@ public static class BenchmarkCommand
           --threads N       torch CPU threads (default: 1 for synth, all cores for scrna)
           --cells N         scrna cells (default 8509)
           --genes N         scrna genes (default 5216)
+          --integration R   gl (the paper's per-sample Gauss-Legendre rule, default) or grid (one grid shared by the
+                            batch: 64 cells x 3 nodes + knots, Hermite read-off; see IntegrationRule.SharedGrid)
           --in-process      run the cases in this process (peak memory is then cumulative)
           --profile         instead of the cases: time the parts of one synth training step (decoder, encoder,
                             loss, Adam) over many repetitions
@@ -45,7 +47,7 @@ public static class BenchmarkCommand
 
     private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var cl = CommandLine.Parse(args, new[] { "cases", "case", "epochs", "device", "threads", "cells", "genes" }, new[] { "in-process", "profile" });
+        var cl = CommandLine.Parse(args, new[] { "cases", "case", "epochs", "device", "threads", "cells", "genes", "integration" }, new[] { "in-process", "profile" });
         if (cl.Help) { stdout.WriteLine(Usage); return 0; }
         if (cl.Flag("profile"))
         {
@@ -61,6 +63,7 @@ public static class BenchmarkCommand
         int? epochs = cl.Get("epochs") is null ? null : cl.Int("epochs", 1, 1, 100_000);
         int? threads = cl.Get("threads") is null ? null : cl.Int("threads", 1, 1, 256);
         int cells = cl.Int("cells", 8509, 20), genes = cl.Int("genes", 5216, 3);
+        string integration = ExampleOptions.Integration(cl);
 
         bool child = cl.Get("case") is not null;
         if (!child && !cl.Flag("in-process") && cases.Length > 0)
@@ -68,7 +71,7 @@ public static class BenchmarkCommand
             foreach (var c in cases)
             {
                 ct.ThrowIfCancellationRequested();
-                var childArgs = new List<string> { "--case", c, "--device", device, "--cells", cells.ToString(CultureInfo.InvariantCulture), "--genes", genes.ToString(CultureInfo.InvariantCulture) };
+                var childArgs = new List<string> { "--case", c, "--device", device, "--cells", cells.ToString(CultureInfo.InvariantCulture), "--genes", genes.ToString(CultureInfo.InvariantCulture), "--integration", integration };
                 if (epochs is int e) childArgs.AddRange(new[] { "--epochs", e.ToString(CultureInfo.InvariantCulture) });
                 if (threads is int t) childArgs.AddRange(new[] { "--threads", t.ToString(CultureInfo.InvariantCulture) });
                 int rc = RunChild(childArgs, stdout, stderr, ct);
@@ -79,7 +82,7 @@ public static class BenchmarkCommand
         foreach (var c in cases)
         {
             ct.ThrowIfCancellationRequested();
-            stdout.WriteLine(Measure(c, device, epochs, threads, cells, genes, stderr, ct));
+            stdout.WriteLine(Measure(c, device, epochs, threads, cells, genes, integration, stderr, ct));
             stdout.Flush();
         }
         return 0;
@@ -103,7 +106,8 @@ public static class BenchmarkCommand
         return p.ExitCode;
     }
 
-    private static string Measure(string name, string device, int? epochsArg, int? threadsArg, int cells, int genes, TextWriter log, CancellationToken ct)
+    private static string Measure(string name, string device, int? epochsArg, int? threadsArg, int cells, int genes, string integration,
+        TextWriter log, CancellationToken ct)
     {
         bool synth = name == "synth";
         int batch = synth ? 32 : int.Parse(name["scrna-".Length..], CultureInfo.InvariantCulture);
@@ -126,6 +130,7 @@ public static class BenchmarkCommand
             Seeding.Set(seed);
             model = new BasisDeVAE(DerivSpec.Examples.SingleCell.Scrna.Create(genes), DerivSpec.Examples.SingleCell.Scrna.Defaults, new ModelOptions { Seed = seed });
         }
+        ExampleOptions.ApplyIntegration(model, integration);
         using (data)
         using (model)
         {
@@ -159,6 +164,7 @@ public static class BenchmarkCommand
                 ["features"] = data.Features,
                 ["families"] = model.FamilyNames.Count,
                 ["batch"] = batch,
+                ["integration"] = integration,
                 ["steps_per_epoch"] = steps,
                 ["measured_epochs"] = measured,
                 ["median_s_per_epoch"] = Math.Round(median, 5),

@@ -34,8 +34,58 @@ public abstract class DerivativeDecoder : FamilyDecoder
     private readonly double[] _logPriorConstants; // per parameter: the constant part of its log density
     private readonly PriorGroup[] _priorGroups;
 
+    private IntegrationRule _integration = IntegrationRule.GaussLegendre;
+    private SharedGridOptions _gridOptions = new();
+    private (Device Device, ScalarType Dtype, int Order, Tensor Nodes, Tensor Weights)? _gridRule;
+
     /// <summary>The layout this decoder was built from.</summary>
     public DecoderLayout Layout { get; }
+
+    /// <summary>How integrals are computed: the paper's per-sample Gauss–Legendre rule (default) or one grid shared by the
+    /// batch (<see cref="UseSharedGrid"/>). A run-time choice: it changes no parameter and is not saved with the model.</summary>
+    public IntegrationRule Integration => _integration;
+
+    /// <summary>The shared grid's settings (used when <see cref="Integration"/> is <see cref="IntegrationRule.SharedGrid"/>).</summary>
+    public SharedGridOptions GridOptions => _gridOptions;
+
+    /// <summary>Switches to <see cref="IntegrationRule.SharedGrid"/> with <paramref name="options"/> (defaults when null).</summary>
+    public void UseSharedGrid(SharedGridOptions? options = null)
+    {
+        options ??= new SharedGridOptions();
+        options.Validate();
+        _gridOptions = options;
+        _integration = IntegrationRule.SharedGrid;
+    }
+
+    /// <summary>Switches back to the paper's per-sample Gauss–Legendre rule.</summary>
+    public void UseGaussLegendre() => _integration = IntegrationRule.GaussLegendre;
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _gridRule is { } c)
+        {
+            c.Nodes.Dispose();
+            c.Weights.Dispose();
+            _gridRule = null;
+        }
+        base.Dispose(disposing);
+    }
+
+    /// <summary>The m-point rule on [0, 1] for the shared grid's cells, on <paramref name="like"/>'s device and dtype
+    /// (cached: made once per device, dtype and m).</summary>
+    internal (Tensor Nodes, Tensor Weights) GridCellRule(Tensor like)
+    {
+        int m = _gridOptions.NodesPerCell;
+        if (_gridRule is { } c && c.Order == m && c.Dtype == like.dtype && c.Device.type == like.device.type && c.Device.index == like.device.index)
+            return (c.Nodes, c.Weights);
+        if (_gridRule is { } old) { old.Nodes.Dispose(); old.Weights.Dispose(); }
+        var rule = GaussLegendre.Create(m);
+        var nodes = tensor(rule.Nodes.Select(u => (u + 1) / 2).ToArray(), dtype: ScalarType.Float64).to(like.dtype, like.device).DetachFromDisposeScope();
+        var weights = tensor(rule.Weights.Select(w => w / 2).ToArray(), dtype: ScalarType.Float64).to(like.dtype, like.device).DetachFromDisposeScope();
+        _gridRule = (like.device, like.dtype, m, nodes, weights);
+        return (nodes, weights);
+    }
 
     /// <summary>Creates the decoder's tensors in <paramref name="dtype"/> on the CPU (so that initialisation depends
     /// only on torch's CPU seed), then moves them to <paramref name="device"/> when given.</summary>

@@ -23,16 +23,32 @@ public sealed class QuadraturePoints
     private Tensor? _zMinusTau;
     private Tensor? _scaledWeights;
 
+    private readonly SharedGrid? _grid;
+
     internal QuadraturePoints(DerivativeDecoder decoder, Tensor z)
     {
         _decoder = decoder;
         _values = new Tensor?[decoder.Layout.Parameters.Count];
         Z = z.unsqueeze(-1);
         HalfZ = Z * 0.5;
-        var tau = Z * decoder.Quadrature.UnitNodes;      // [B, P, n]: z·(u_i + 1)/2
-        Tau = tau.unsqueeze(-1);
+        Tensor tau;
+        if (decoder.Integration == IntegrationRule.SharedGrid)
+        {
+            var (unitNodes, unitWeights) = decoder.GridCellRule(z);
+            _grid = new SharedGrid(z, decoder.GridOptions, unitNodes, unitWeights);
+            Tau = _grid.Points;                          // [1, P, M, 1]: shared by the batch
+            tau = Tau.squeeze(-1);
+        }
+        else
+        {
+            tau = Z * decoder.Quadrature.UnitNodes;      // [B, P, n]: z·(u_i + 1)/2
+            Tau = tau.unsqueeze(-1);
+        }
         if (decoder.Layout.NetFamilies > 0) _net = decoder.DerivativeNetwork(tau);
     }
+
+    /// <summary>The rule this pass integrates with.</summary>
+    public IntegrationRule Rule => _grid is null ? IntegrationRule.GaussLegendre : IntegrationRule.SharedGrid;
 
     /// <summary>z as an outer value: [B, P, 1].</summary>
     public Tensor Z { get; }
@@ -40,11 +56,15 @@ public sealed class QuadraturePoints
     /// <summary>z/2: [B, P, 1].</summary>
     public Tensor HalfZ { get; }
 
-    /// <summary>The nodes τ_i = z/2·(u_i + 1) as an inner value: [B, P, n, 1].</summary>
+    /// <summary>The points where integrands are evaluated, as an inner value: the nodes τ_i = z/2·(u_i + 1), [B, P, n, 1],
+    /// under <see cref="IntegrationRule.GaussLegendre"/>; the shared grid's points, [1, P, M, 1], under
+    /// <see cref="IntegrationRule.SharedGrid"/>.</summary>
     public Tensor Tau { get; }
 
-    /// <summary>z − τ_i = z/2·(1 − u_i): [B, P, n, 1] (the kernel of the second-order rule).</summary>
-    public Tensor ZMinusTau => _zMinusTau ??= (Z - Tau.squeeze(-1)).unsqueeze(-1);
+    /// <summary>z − τ_i = z/2·(1 − u_i): [B, P, n, 1] (the kernel of the second-order rule; Gauss–Legendre only).</summary>
+    public Tensor ZMinusTau => _grid is null
+        ? _zMinusTau ??= (Z - Tau.squeeze(-1)).unsqueeze(-1)
+        : throw new InvalidOperationException("z − τ depends on the sample; under the shared-grid rule write ∫(z − τ)e dτ as z·∫e − ∫τe (SecondOrder does).");
 
     /// <summary>The derivative network's raw outputs for net slot <paramref name="slot"/> at the nodes: [B, P, n, d].</summary>
     public Tensor Net(int slot)
@@ -70,6 +90,7 @@ public sealed class QuadraturePoints
     /// [B, P, d].</summary>
     public Tensor Integrate(Tensor integrand)
     {
+        if (_grid is not null) return IntegrateOnGrid(integrand);
         var f = integrand;
         long n = _decoder.QuadratureOrder;
         if (f.dim() != 4 || f.shape[2] != n || f.shape[0] != Tau.shape[0] || f.shape[1] != Tau.shape[1])
@@ -81,8 +102,23 @@ public sealed class QuadraturePoints
         return (f * _scaledWeights).sum(dim: -2);
     }
 
-    /// <summary>The second-order rule s(z) = v0·z + ∫_0^z (z − τ) e(τ) dτ: v0 [P, d], e at the nodes → [B, P, d].</summary>
-    public Tensor SecondOrder(Tensor v0, Tensor secondDerivative) => v0 * Z + Integrate(ZMinusTau * secondDerivative);
+    private Tensor IntegrateOnGrid(Tensor integrand)
+    {
+        var f = integrand;
+        if (f.dim() != 4 || f.shape[0] != 1 || f.shape[2] != Tau.shape[2] || f.shape[1] != Tau.shape[1])
+        {
+            if (f.dim() > 4 || (f.dim() == 4 && f.shape[0] != 1))
+                return _grid!.Integrate(f);                // reports an integrand that depends on the sample
+            f = broadcast_tensors(f, Tau)[0];
+        }
+        return _grid!.Integrate(f);
+    }
+
+    /// <summary>The second-order rule s(z) = v0·z + ∫_0^z (z − τ) e(τ) dτ: v0 [P, d], e at the nodes → [B, P, d]
+    /// (under the shared-grid rule as v0·z + z·∫e − ∫τe, whose integrands depend on τ only).</summary>
+    public Tensor SecondOrder(Tensor v0, Tensor secondDerivative) => _grid is null
+        ? v0 * Z + Integrate(ZMinusTau * secondDerivative)
+        : v0 * Z + Z * Integrate(secondDerivative) - Integrate(Tau * secondDerivative);
 
     /// <summary>Family output before any output map: x = x0 + Σ_p s_p → [B, d] (s: [B, P, d] or [B, P, 1]).</summary>
     public Tensor Assemble(Tensor x0, Tensor shape)
