@@ -51,6 +51,21 @@ public sealed class ExampleSmokeTests : IDisposable
     }
 
     [Fact]
+    public void SyntheticRestartsKeepTheBestRunAndRejectZero()
+    {
+        var outDir = Path.Combine(_dir, "restarts");
+        var (code, stdout, stderr) = Run(SyntheticExample.Run, "--epochs", "2", "--restarts", "2", "--full-only", "--no-baseline", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"training ELBO per run -?[0-9.]+, -?[0-9.]+; kept run [12]", stderr);
+        Assert.Contains("ARI(GT, full data)", stdout);
+
+        var zero = Run(SyntheticExample.Run, "--restarts", "0", "--out", Path.Combine(_dir, "r0"));
+        Assert.Equal(2, zero.Code);
+        Assert.Contains("--restarts", zero.Err);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "r0")));
+    }
+
+    [Fact]
     public void SyntheticOnUserDataChecksEveryInputBeforeTraining()
     {
         var outDir = Path.Combine(_dir, "user");
@@ -102,6 +117,14 @@ public sealed class ExampleSmokeTests : IDisposable
         Assert.True(code == 0, stderr);
         Assert.Contains("test ELBO", stdout);
         Assert.Equal(31, File.ReadAllLines(Path.Combine(outDir, "genes.csv")).Length);
+        Assert.Contains("Gauss-Legendre", stdout);
+
+        var grid = Run(SingleCellExample.Run, "--cells", "120", "--genes", "30", "--epochs", "1", "--integration", "grid", "--out", Path.Combine(_dir, "scg"), "--quiet");
+        Assert.True(grid.Code == 0, grid.Err);
+        Assert.Contains("shared grid", grid.Out);
+        var badRule = Run(SingleCellExample.Run, "--integration", "simpson", "--out", Path.Combine(_dir, "scr"));
+        Assert.Equal(2, badRule.Code);
+        Assert.Contains("--integration: 'simpson'", badRule.Err);
 
         var bad = Run(SingleCellExample.Run, "--data", Write("c.csv", "g1,g2\n1,2\n3,0.5\n"), "--out", Path.Combine(_dir, "sc2"));
         Assert.Equal(3, bad.Code);
