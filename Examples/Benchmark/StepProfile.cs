@@ -31,6 +31,13 @@ internal static class StepProfile
         using var adam = new FlatAdam(module.parameters());
         long n = data.Samples;
         w.WriteLine(FormattableString.Invariant($"step profile: synth, batch 32, {threads} thread(s), {reps} repetitions per line"));
+        using (var countScope = torch.NewDisposeScope())
+        {
+            module.Decoder.forward(zb);
+            int dec = countScope.DisposablesCount;
+            module.Loss(xb, xb, null, n, 0.1, 1, 1).Stacked().sum();
+            w.WriteLine(FormattableString.Invariant($"  tensors created: decoder forward {dec}, whole loss forward {countScope.DisposablesCount - dec}"));
+        }
         Time(w, reps, "decoder forward (no grad)", () => { using var _ = torch.no_grad(); module.Decoder.forward(zb); });
         Time(w, reps, "decoder forward", () => module.Decoder.forward(zb));
         Time(w, reps, "decoder forward + backward", () => module.Decoder.forward(zb).sum().backward());
