@@ -4,6 +4,7 @@ using DerivSpec.Language;
 using DerivSpec.Runtime.Decoding;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Quadrature;
+using DerivSpec.Tools;
 using TorchSharp;
 using Xunit;
 using static DerivSpec.Generator.Tests.Models;
@@ -28,17 +29,12 @@ public class GeneratedDecoderTests
         return m.DerivativeNetwork(pt)[slot, 0, p, 0, j].item<double>();
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void PaperFamiliesMatchAnIndependentOracle(int latent)
+    /// <summary>The compiled paper decoder in double precision, its family parameters and offsets moved away from their
+    /// initial values (seeded by <paramref name="seed"/>) so that every term of every family matters.</summary>
+    internal static DerivativeDecoder RandomizedPaper(DspecCompilation compiled, int features, int seed)
     {
-        using var compiled = TestSupport.CompileModel(Paper(latent));
-        manual_seed(11);
-        using var scope = NewDisposeScope();
-        const int d = 4;
-        var m = (DerivativeDecoder)compiled.Model("Paper").Create(d, dtype: ScalarType.Float64);
-        // Move the transient parameters away from their initial values so every term matters.
+        manual_seed(seed);
+        var m = (DerivativeDecoder)compiled.Model("Paper").Create(features, dtype: ScalarType.Float64);
         using (no_grad())
         {
             var raw = m.get_parameter("latent_raw")!;
@@ -46,6 +42,18 @@ public class GeneratedDecoderTests
             var x0 = m.get_parameter("feature_raw")!;
             x0.copy_(randn(x0.shape, dtype: ScalarType.Float64));
         }
+        return m;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void PaperFamiliesMatchAnIndependentOracle(int latent)
+    {
+        using var compiled = TestSupport.CompileModel(Paper(latent));
+        using var scope = NewDisposeScope();
+        const int d = 4;
+        var m = RandomizedPaper(compiled, d, 11);
         var z = randn(new long[] { 5, latent }, dtype: ScalarType.Float64) * 1.5;
         var x = m.forward(z);
         Assert.Equal(new long[] { 5, 3, d }, x.shape);

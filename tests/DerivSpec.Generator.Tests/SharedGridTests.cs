@@ -17,19 +17,8 @@ namespace DerivSpec.Generator.Tests;
 /// </summary>
 public class SharedGridTests
 {
-    private static DerivativeDecoder PaperDecoder(DspecCompilation compiled, int latent, int d, int seed)
-    {
-        manual_seed(seed);
-        var m = (DerivativeDecoder)compiled.Model("Paper").Create(d, dtype: ScalarType.Float64);
-        using (no_grad())
-        {
-            var raw = m.get_parameter("latent_raw")!;
-            raw.copy_(randn(raw.shape, dtype: ScalarType.Float64) * 0.7);
-            var x0 = m.get_parameter("feature_raw")!;
-            x0.copy_(randn(x0.shape, dtype: ScalarType.Float64));
-        }
-        return m;
-    }
+    private static DerivativeDecoder PaperDecoder(DspecCompilation compiled, int d, int seed) =>
+        GeneratedDecoderTests.RandomizedPaper(compiled, d, seed);
 
     private static double MaxAbs(Tensor a, Tensor b) => (a - b).abs().max().item<double>();
 
@@ -40,7 +29,7 @@ public class SharedGridTests
     {
         using var compiled = TestSupport.CompileModel(Paper(latent));
         using var scope = NewDisposeScope();
-        var m = PaperDecoder(compiled, latent, 5, 21);
+        var m = PaperDecoder(compiled, 5, 21);
         var z = randn(new long[] { 16, latent }, dtype: ScalarType.Float64) * 1.3;
         z[0, 0] = tensor(0.0, dtype: ScalarType.Float64);                  // z = 0 exactly: x = x0 + shape(0)
         var reference = m.forward(z);
@@ -60,7 +49,7 @@ public class SharedGridTests
     {
         using var compiled = TestSupport.CompileModel(Paper(1));
         using var scope = NewDisposeScope();
-        var m = PaperDecoder(compiled, 1, 4, 22);
+        var m = PaperDecoder(compiled, 4, 22);
         var z = linspace(-3, 3, 41, dtype: ScalarType.Float64).view(41, 1);
         var reference = m.forward(z);
         double Error(int cells)
@@ -79,7 +68,7 @@ public class SharedGridTests
     {
         using var compiled = TestSupport.CompileModel(Paper(2));
         using var scope = NewDisposeScope();
-        var m = PaperDecoder(compiled, 2, 4, 23);
+        var m = PaperDecoder(compiled, 4, 23);
         var zData = randn(new long[] { 12, 2 }, dtype: ScalarType.Float64);
         (Tensor[] Params, Tensor Z) Grads()
         {
@@ -110,7 +99,7 @@ public class SharedGridTests
     {
         using var compiled = TestSupport.CompileModel(Paper(1));
         using var scope = NewDisposeScope();
-        var m = PaperDecoder(compiled, 1, 3, 24);
+        var m = PaperDecoder(compiled, 3, 24);
         var one = tensor(new[] { 0.8 }, dtype: ScalarType.Float64).view(1, 1);
         var zerosBatch = zeros(4, 1, dtype: ScalarType.Float64);
         var glOne = m.forward(one);
@@ -125,7 +114,7 @@ public class SharedGridTests
     {
         using var compiled = TestSupport.CompileModel(Paper(1));
         using var scope = NewDisposeScope();
-        var m = PaperDecoder(compiled, 1, 2, 25);
+        var m = PaperDecoder(compiled, 2, 25);
         Assert.Throws<ArgumentOutOfRangeException>(() => m.UseSharedGrid(new SharedGridOptions(Cells: 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => m.UseSharedGrid(new SharedGridOptions(NodesPerCell: 0)));
         Assert.Equal(IntegrationRule.GaussLegendre, m.Integration);   // a rejected setting changes nothing
