@@ -36,7 +36,7 @@ public abstract class DerivativeDecoder : FamilyDecoder
 
     private IntegrationRule _integration = IntegrationRule.GaussLegendre;
     private SharedGridOptions _gridOptions = new();
-    private (Device Device, ScalarType Dtype, int Order, Tensor Nodes, Tensor Weights)? _gridRule;
+    private GaussLegendreBuffers? _gridRule;   // the shared grid's per-cell rule; not a submodule, so not saved
 
     /// <summary>The layout this decoder was built from.</summary>
     public DecoderLayout Layout { get; }
@@ -63,28 +63,33 @@ public abstract class DerivativeDecoder : FamilyDecoder
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _gridRule is { } c)
+        if (disposing)
         {
-            c.Nodes.Dispose();
-            c.Weights.Dispose();
+            _gridRule?.Dispose();
             _gridRule = null;
         }
         base.Dispose(disposing);
     }
 
-    /// <summary>The m-point rule on [0, 1] for the shared grid's cells, on <paramref name="like"/>'s device and dtype
-    /// (cached: made once per device, dtype and m).</summary>
-    internal (Tensor Nodes, Tensor Weights) GridCellRule(Tensor like)
+    /// <summary>The shared grid's m-point cell rule on <paramref name="like"/>'s device and dtype (made once per device,
+    /// dtype and m).</summary>
+    internal GaussLegendreBuffers GridCellRule(Tensor like)
     {
-        int m = _gridOptions.NodesPerCell;
-        if (_gridRule is { } c && c.Order == m && c.Dtype == like.dtype && c.Device.type == like.device.type && c.Device.index == like.device.index)
-            return (c.Nodes, c.Weights);
-        if (_gridRule is { } old) { old.Nodes.Dispose(); old.Weights.Dispose(); }
-        var rule = GaussLegendre.Create(m);
-        var nodes = tensor(rule.Nodes.Select(u => (u + 1) / 2).ToArray(), dtype: ScalarType.Float64).to(like.dtype, like.device).DetachFromDisposeScope();
-        var weights = tensor(rule.Weights.Select(w => w / 2).ToArray(), dtype: ScalarType.Float64).to(like.dtype, like.device).DetachFromDisposeScope();
-        _gridRule = (like.device, like.dtype, m, nodes, weights);
-        return (nodes, weights);
+        var r = _gridRule;
+        if (r is not null && r.Order == _gridOptions.NodesPerCell)
+        {
+            var w = r.Weights;
+            if (w.dtype == like.dtype && w.device.type == like.device.type && w.device.index == like.device.index) return r;
+        }
+        r?.Dispose();
+        // Called inside a training step's dispose scope: the rule outlives it, so its buffers leave that scope.
+        using (NewDisposeScope())
+        {
+            r = new GaussLegendreBuffers(_gridOptions.NodesPerCell, like.device, like.dtype);
+            foreach (var b in r.buffers()) b.DetachFromDisposeScope();
+        }
+        _gridRule = r;
+        return r;
     }
 
     /// <summary>Creates the decoder's tensors in <paramref name="dtype"/> on the CPU (so that initialisation depends

@@ -34,8 +34,7 @@ public sealed class QuadraturePoints
         Tensor tau;
         if (decoder.Integration == IntegrationRule.SharedGrid)
         {
-            var (unitNodes, unitWeights) = decoder.GridCellRule(z);
-            _grid = new SharedGrid(z, decoder.GridOptions, unitNodes, unitWeights);
+            _grid = new SharedGrid(z, decoder.GridOptions, decoder.GridCellRule(z));
             Tau = _grid.Points;                          // [1, P, M, 1]: shared by the batch
             tau = Tau.squeeze(-1);
         }
@@ -90,28 +89,16 @@ public sealed class QuadraturePoints
     /// [B, P, d].</summary>
     public Tensor Integrate(Tensor integrand)
     {
-        if (_grid is not null) return IntegrateOnGrid(integrand);
-        var f = integrand;
-        long n = _decoder.QuadratureOrder;
-        if (f.dim() != 4 || f.shape[2] != n || f.shape[0] != Tau.shape[0] || f.shape[1] != Tau.shape[1])
-            f = broadcast_tensors(f, Tau)[0];
+        // An integrand that is constant along some axis (a parameter, a constant) is broadcast to the points first.
+        var f = integrand.dim() == 4 && integrand.shape[0] == Tau.shape[0] && integrand.shape[1] == Tau.shape[1] && integrand.shape[2] == Tau.shape[2]
+            ? integrand
+            : broadcast_tensors(integrand, Tau)[0];
+        if (_grid is not null) return _grid.Integrate(f);   // rejects an integrand that depends on the sample
         // (z/2)·wᵢ for every sample and latent dimension, [B, P, n, 1], computed once per pass. An elementwise product
         // and a sum over the node axis: on the CPU this is several times cheaper (forward and backward) than a batched
         // matmul of B·P tiny [d, n]·[n, 1] products.
         _scaledWeights ??= (HalfZ * _decoder.Quadrature.Weights).unsqueeze(-1);
         return (f * _scaledWeights).sum(dim: -2);
-    }
-
-    private Tensor IntegrateOnGrid(Tensor integrand)
-    {
-        var f = integrand;
-        if (f.dim() != 4 || f.shape[0] != 1 || f.shape[2] != Tau.shape[2] || f.shape[1] != Tau.shape[1])
-        {
-            if (f.dim() > 4 || (f.dim() == 4 && f.shape[0] != 1))
-                return _grid!.Integrate(f);                // reports an integrand that depends on the sample
-            f = broadcast_tensors(f, Tau)[0];
-        }
-        return _grid!.Integrate(f);
     }
 
     /// <summary>The second-order rule s(z) = v0·z + ∫_0^z (z − τ) e(τ) dτ: v0 [P, d], e at the nodes → [B, P, d]

@@ -59,17 +59,19 @@ internal sealed class SharedGrid
 {
     private readonly int _cells, _m;
     private readonly long _batch, _p;
-    private readonly Tensor _h;            // [1, P, 1, 1] cell width
     private readonly Tensor _cellWeights;  // [1, P, 1, m, 1] (h/2)·w_i
-    private readonly Tensor _flatIndex;    // [(B + 1)·P] long: p·(G + 1) + cell
+    private readonly Tensor _leftIndex;    // [(B + 1)·P] long: p·(G + 1) + cell, the knot left of each point
+    private readonly Tensor _rightIndex;   // the knot right of it
     private readonly Tensor _basis;        // [4, B + 1, P, 1] Hermite basis h00, h10·h, h01, h11·h
 
     /// <summary>All evaluation points, [1, P, G·(m + 1) + 1, 1].</summary>
     public Tensor Points { get; }
 
-    public SharedGrid(Tensor z, SharedGridOptions options, Tensor unitNodes, Tensor unitWeights)
+    /// <param name="z">The batch, [B, P].</param>
+    /// <param name="options">Cells and nodes per cell.</param>
+    /// <param name="cellRule">The m-point Gauss–Legendre rule on z's device and dtype (m = options.NodesPerCell).</param>
+    public SharedGrid(Tensor z, SharedGridOptions options, GaussLegendreBuffers cellRule)
     {
-        // unitNodes/unitWeights: the m-point rule on [0, 1] (nodes (u + 1)/2, weights w/2), [m], on z's device and dtype.
         _cells = options.Cells;
         _m = options.NodesPerCell;
         _batch = z.shape[0];
@@ -80,21 +82,18 @@ internal sealed class SharedGrid
         var h = (hi - lo).clamp_min(1e-6) / _cells;                            // [P]
         var steps = arange(_cells + 1, dtype: z.dtype, device: z.device);       // [G + 1]
         var knots = lo.unsqueeze(1) + h.unsqueeze(1) * steps;                  // [P, G + 1]
-        var interior = knots.narrow(1, 0, _cells).unsqueeze(2) + h.view(_p, 1, 1) * unitNodes;   // [P, G, m]
+        var interior = knots.narrow(1, 0, _cells).unsqueeze(2) + h.view(_p, 1, 1) * cellRule.UnitNodes;   // [P, G, m]
         Points = cat(new[] { knots, interior.reshape(_p, (long)_cells * _m) }, 1).view(1, _p, -1, 1);
-        _h = h.view(1, _p, 1, 1);
-        _cellWeights = (h.view(1, _p, 1, 1, 1) * unitWeights.view(1, 1, 1, _m, 1));
+        _cellWeights = h.view(1, _p, 1, 1, 1) * (cellRule.Weights * 0.5).view(1, 1, 1, _m, 1);
 
-        // Each sample's cell and position, and the same for z = 0 (appended as sample B).
-        var at = cat(new[] { zd, zeros(1, _p, dtype: z.dtype, device: z.device) }, 0);   // [B + 1, P]
-        var u = (at - lo) / h;                                                         // in [0, G]
-        var cell = u.floor().clamp(0, _cells - 1);
-        // The position within the cell carries the gradient with respect to z (the grid itself does not), so it is
-        // formed from z, not from its detached copy.
-        var zWithGrad = cat(new[] { z, zeros(1, _p, dtype: z.dtype, device: z.device) }, 0);
-        var t = ((zWithGrad - lo) / h - cell).unsqueeze(-1);                        // [B + 1, P, 1]
+        // Each sample's cell and position in it, and the same for z = 0 (appended as sample B). The position carries
+        // the gradient with respect to z (the grid and the cell index do not).
+        var u = (cat(new[] { z, zeros(1, _p, dtype: z.dtype, device: z.device) }, 0) - lo) / h;   // [B + 1, P], in [0, G]
+        var cell = u.detach().floor().clamp(0, _cells - 1);
+        var t = (u - cell).unsqueeze(-1);                                                          // [B + 1, P, 1]
         var offsets = arange(_p, dtype: ScalarType.Int64, device: z.device) * (_cells + 1);
-        _flatIndex = (cell.to(ScalarType.Int64) + offsets).reshape(-1);
+        _leftIndex = (cell.to(ScalarType.Int64) + offsets).reshape(-1);
+        _rightIndex = _leftIndex + 1;
         var t2 = t * t;
         var t3 = t2 * t;
         var hb = h.view(1, _p, 1);
@@ -122,8 +121,8 @@ internal sealed class SharedGrid
         var cumulative = cat(new[] { zeros_like(perCell.narrow(2, 0, 1)), perCell.cumsum(2) }, 2);   // [1, P, G + 1, d]
         // Rows of [C | f] per (p, knot); one gather for the cell's left end, one for its right end.
         var table = cat(new[] { cumulative, atKnots }, 3).view(_p * (_cells + 1), 2 * d);
-        var left = table.index_select(0, _flatIndex).view(_batch + 1, _p, 2 * d);
-        var right = table.index_select(0, _flatIndex + 1).view(_batch + 1, _p, 2 * d);
+        var left = table.index_select(0, _leftIndex).view(_batch + 1, _p, 2 * d);
+        var right = table.index_select(0, _rightIndex).view(_batch + 1, _p, 2 * d);
         var value = left.narrow(2, 0, d) * _basis[0] + left.narrow(2, d, d) * _basis[1]
                   + right.narrow(2, 0, d) * _basis[2] + right.narrow(2, d, d) * _basis[3];   // [B + 1, P, d]
         return value.narrow(0, 0, _batch) - value.narrow(0, _batch, 1);

@@ -110,6 +110,22 @@ public class SharedGridTests
     }
 
     [Fact]
+    public void TheCellRuleOutlivesTheScopeOfTheFirstPass()
+    {
+        // Training runs every step in its own dispose scope; the cached per-cell rule is made inside the first one.
+        using var compiled = TestSupport.CompileModel(Paper(1));
+        var m = PaperDecoder(compiled, 3, 26);
+        m.UseSharedGrid();
+        var z = tensor(new[] { -0.5, 0.4, 1.1 }, dtype: ScalarType.Float64).view(3, 1);
+        double first, second;
+        using (NewDisposeScope()) first = m.forward(z).sum().item<double>();
+        using (NewDisposeScope()) second = m.forward(z).sum().item<double>();
+        Assert.Equal(first, second);
+        m.Dispose();
+        z.Dispose();
+    }
+
+    [Fact]
     public void InvalidGridSettingsAreRejected()
     {
         using var compiled = TestSupport.CompileModel(Paper(1));
