@@ -106,6 +106,15 @@ public static class BenchmarkCommand
         return p.ExitCode;
     }
 
+    /// <summary>The synth case: the paper's simulated data (seed <paramref name="seed"/>) and a fresh paper model.</summary>
+    internal static (DataMatrix Data, CollapsedVaeModel Model) SynthCase(long seed)
+    {
+        var d = SyntheticData.Generate((int)seed);
+        var data = ModelRun.ToDataMatrix(d.ToMatrix());
+        Seeding.Set(seed);
+        return (data, new BasisDeVAE(DerivSpec.Examples.Synthetic.Paper.Create(d.Features), DerivSpec.Examples.Synthetic.Paper.Defaults, new ModelOptions { Seed = seed }));
+    }
+
     private static string Measure(string name, string device, int? epochsArg, int? threadsArg, int cells, int genes, string integration,
         TextWriter log, CancellationToken ct)
     {
@@ -116,13 +125,7 @@ public static class BenchmarkCommand
         const long seed = 1;
         DataMatrix data;
         CollapsedVaeModel model;
-        if (synth)
-        {
-            var d = SyntheticData.Generate((int)seed);
-            data = ModelRun.ToDataMatrix(d.ToMatrix());
-            Seeding.Set(seed);
-            model = new BasisDeVAE(DerivSpec.Examples.Synthetic.Paper.Create(d.Features), DerivSpec.Examples.Synthetic.Paper.Defaults, new ModelOptions { Seed = seed });
-        }
+        if (synth) (data, model) = SynthCase(seed);
         else
         {
             var sim = SingleCellData.Generate((int)seed, cells, genes);

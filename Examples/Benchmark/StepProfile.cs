@@ -19,10 +19,9 @@ internal static class StepProfile
     public static void Run(TextWriter w, int threads, int reps)
     {
         torch.set_num_threads(threads);
-        var d = SyntheticData.Generate(1);
-        using var data = ModelRun.ToDataMatrix(d.ToMatrix());
-        Seeding.Set(1);
-        using var model = new BasisDeVAE(DerivSpec.Examples.Synthetic.Paper.Create(d.Features), DerivSpec.Examples.Synthetic.Paper.Defaults, new ModelOptions { Seed = 1 });
+        var (data, model) = BenchmarkCommand.SynthCase(1);
+        using var ownedData = data;
+        using var ownedModel = model;
         var module = model.Module;
         module.train();
         using var x = data.Values.to(torch.float32);
