@@ -38,7 +38,7 @@ public static class SingleCellExample
           --threads N     torch CPU threads (default: torch's choice)
           --beta B        weight of the KL term after annealing (default: scrna.dspec's, 10)
           --integration R gl (the paper's per-sample Gauss-Legendre rule, default) or grid (one grid shared by the
-                          batch, Hermite read-off: the net runs at 257 points instead of batch x 15; ~10x faster here)
+                          batch, Hermite read-off: the net runs at 257 points instead of batch x 15; 16-19x less CPU per epoch here)
           --quiet         no per-epoch progress
         """;
 
