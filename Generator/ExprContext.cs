@@ -101,7 +101,12 @@ namespace DerivSpec.Generator
                 case Integral i:
                     if (place != Place.Outer)
                         throw new InvalidOperationException("integral(…) is only meaningful in a composed body (family '" + _family.Name + "').");
-                    return new Code("q.Integrate(" + Inner(i.Body) + ")", false);
+                    if (i.Anchor == null) return new Code("q.Integrate(" + Inner(i.Body) + ")", false);
+                    {
+                        // The checker proved the integrand changes sign at this point: the rule keeps the turn there.
+                        var anchor = Emit(i.Anchor, Place.Outer);
+                        return new Code("q.Integrate(" + Inner(i.Body) + ", " + anchor.Text + ")", false);
+                    }
                 default:
                     throw new InvalidOperationException("Unknown expression node " + (e?.GetType().Name ?? "null") + ".");
             }

@@ -32,8 +32,9 @@ public static class BenchmarkCommand
           --threads N       torch CPU threads (default: 1 for synth, all cores for scrna)
           --cells N         scrna cells (default 8509)
           --genes N         scrna genes (default 5216)
-          --integration R   gl (the paper's per-sample Gauss-Legendre rule, default) or grid (one grid shared by the
-                            batch: 64 cells x 3 nodes + knots, Hermite read-off; see IntegrationRule.SharedGrid)
+          --integration R   fixed (default: the shape-preserving rule, knots 1/32 apart on [-10, 10], the only rule
+                            that keeps proven shapes), gl (the paper's per-sample Gauss-Legendre rule) or grid (one
+                            grid shared by the batch: 64 cells x 3 nodes + knots, Hermite read-off)
           --in-process      run the cases in this process (peak memory is then cumulative)
           --profile         instead of the cases: time the parts of one synth training step (decoder, encoder,
                             loss, Adam) over many repetitions
@@ -51,7 +52,7 @@ public static class BenchmarkCommand
         if (cl.Help) { stdout.WriteLine(Usage); return 0; }
         if (cl.Flag("profile"))
         {
-            StepProfile.Run(stdout, cl.Get("threads") is null ? 1 : cl.Int("threads", 1, 1, 256), 500);
+            StepProfile.Run(stdout, cl.Get("threads") is null ? 1 : cl.Int("threads", 1, 1, 256), 500, ExampleOptions.Integration(cl));
             return 0;
         }
         var cases = (cl.Get("case") ?? cl.Get("cases") ?? string.Join(",", AllCases))

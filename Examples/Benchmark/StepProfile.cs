@@ -16,10 +16,11 @@ namespace DerivSpec.Examples.Benchmark;
 /// </summary>
 internal static class StepProfile
 {
-    public static void Run(TextWriter w, int threads, int reps)
+    public static void Run(TextWriter w, int threads, int reps, string integration)
     {
         torch.set_num_threads(threads);
         var (data, model) = BenchmarkCommand.SynthCase(1);
+        ExampleOptions.ApplyIntegration(model, integration);
         using var ownedData = data;
         using var ownedModel = model;
         var module = model.Module;
@@ -29,13 +30,18 @@ internal static class StepProfile
         using var zb = torch.randn(32, 1);
         using var adam = new FlatAdam(module.parameters());
         long n = data.Samples;
-        w.WriteLine(FormattableString.Invariant($"step profile: synth, batch 32, {threads} thread(s), {reps} repetitions per line"));
+        w.WriteLine(FormattableString.Invariant($"step profile: synth, batch 32, integration {integration}, {threads} thread(s), {reps} repetitions per line"));
         using (var countScope = torch.NewDisposeScope())
         {
             module.Decoder.forward(zb);
             int dec = countScope.DisposablesCount;
             module.Loss(xb, xb, null, n, 0.1, 1, 1).Stacked().sum();
             w.WriteLine(FormattableString.Invariant($"  tensors created: decoder forward {dec}, whole loss forward {countScope.DisposablesCount - dec}"));
+        }
+        if (module.Decoder is DerivSpec.Runtime.Decoding.DerivativeDecoder dd)
+        {
+            using var points = integration == "gl" ? zb.unsqueeze(-1) * dd.Quadrature.UnitNodes : torch.linspace(-10, 10, dd.FixedGridOptions.Knots).view(1, 1, -1);
+            Time(w, reps, $"derivative net at {points.numel()} points", () => { using var _ = torch.no_grad(); dd.DerivativeNetwork(points); });
         }
         Time(w, reps, "decoder forward (no grad)", () => { using var _ = torch.no_grad(); module.Decoder.forward(zb); });
         Time(w, reps, "decoder forward", () => module.Decoder.forward(zb));

@@ -221,5 +221,11 @@ namespace DerivSpec.Language
     public sealed record Call(Function Fn, Expr Arg) : Expr;
 
     /// <summary><c>integral(b)</c> = ∫₀ᶻ b(τ) dτ; inside <paramref name="Body"/>, z means τ. Only in composed bodies, never nested.</summary>
-    public sealed record Integral(Expr Body) : Expr;
+    public sealed record Integral(Expr Body) : Expr
+    {
+        /// <summary>Set by the checker when it proved that the integrand changes sign exactly at a point a constant in τ
+        /// (b(τ) has the sign of ±(τ − a), so b(a) = 0): that a. The shape-preserving integration rule puts a zero of its
+        /// interpolant there, so the computed integral turns exactly at a, as the proof assumes. Not part of the text.</summary>
+        public Expr? Anchor { get; init; }
+    }
 }

@@ -147,7 +147,7 @@ namespace DerivSpec.Language.Semantics
 
             var prover = new ShapeProver(_d, _spans, family, _latent, equation.Value.Span, map?.Value.Span, _f.Properties);
             if (!prover.ProveDeclared()) return null;
-            return family;
+            return kind == FamilyKind.Composed ? family with { Body = prover.AnnotateIntegrals(body) } : family;
         }
 
         private ShapeProperties CheckProperties()

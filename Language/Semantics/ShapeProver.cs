@@ -302,6 +302,34 @@ namespace DerivSpec.Language.Semantics
 
         private readonly Dictionary<Expr, Interval> _integrandRanges = new Dictionary<Expr, Interval>(ReferenceComparer<Expr>.Instance);
 
+        private readonly Dictionary<Expr, Expr> _integralAnchors = new Dictionary<Expr, Expr>(ReferenceComparer<Expr>.Instance);
+
+        /// <summary>
+        /// <paramref name="e"/> with every integral whose integrand was found to change sign at an anchor a (a Crossing or
+        /// SignChange shape) marked with that a (<see cref="Integral.Anchor"/>), so the generated decoder can integrate in a
+        /// way that turns exactly at a. Call after <see cref="Analyze"/>/<see cref="ProveDeclared"/>.
+        /// </summary>
+        public Expr AnnotateIntegrals(Expr e) => e switch
+        {
+            Integral i => _integralAnchors.TryGetValue(i, out var a) ? i with { Anchor = a } : i,
+            Unary u => Rebuild(u, AnnotateIntegrals(u.Operand), x => u with { Operand = x }),
+            Binary b => AnnotateBinary(b),
+            Call c => Rebuild(c, AnnotateIntegrals(c.Arg), x => c with { Arg = x }),
+            _ => e,
+        };
+
+        private Expr AnnotateBinary(Binary b)
+        {
+            var l = AnnotateIntegrals(b.Left);
+            var r = AnnotateIntegrals(b.Right);
+            return ReferenceEquals(l, b.Left) && ReferenceEquals(r, b.Right) ? b : b with { Left = l, Right = r };
+        }
+
+        private static Expr Rebuild<T>(T node, Expr child, Func<Expr, T> make) where T : Expr =>
+            ReferenceEquals(child, ChildOf(node)) ? node : make(child);
+
+        private static Expr? ChildOf(Expr e) => e switch { Unary u => u.Operand, Call c => c.Arg, _ => null };
+
         private (Expr, string) BlameUnbounded(Expr e)
         {
             var node = e;
@@ -415,6 +443,7 @@ namespace DerivSpec.Language.Semantics
                         var body = Eval(i.Body);
                         _integrandVar = saved;
                         _integrandRanges[i] = body.Range;
+                        if (body.Shape != null && body.Shape.IsCrossingLike) _integralAnchors[i] = body.Shape.Anchor;
                         return IntegralOf(body);
                     }
                 default:

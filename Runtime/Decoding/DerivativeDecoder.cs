@@ -34,14 +34,17 @@ public abstract class DerivativeDecoder : FamilyDecoder
     private readonly double[] _logPriorConstants; // per parameter: the constant part of its log density
     private readonly PriorGroup[] _priorGroups;
 
-    private IntegrationRule _integration = IntegrationRule.GaussLegendre;
+    private IntegrationRule _integration = IntegrationRule.ShapePreserving;
     private SharedGridOptions _gridOptions = new();
     private GaussLegendreBuffers? _gridRule;   // the shared grid's per-cell rule; not a submodule, so not saved
+    private FixedGridOptions _fixedOptions = new();
+    private Tensor? _fixedKnots;               // the shape-preserving rule's knots; not a buffer, so not saved
 
     /// <summary>The layout this decoder was built from.</summary>
     public DecoderLayout Layout { get; }
 
-    /// <summary>How integrals are computed: the paper's per-sample Gauss–Legendre rule (default) or one grid shared by the
+    /// <summary>How integrals are computed: the shape-preserving fixed grid (default; the only rule that keeps proven
+    /// properties), the paper's per-sample Gauss–Legendre rule (<see cref="UseGaussLegendre"/>) or one grid shared by the
     /// batch (<see cref="UseSharedGrid"/>). A run-time choice: it changes no parameter and is not saved with the model.</summary>
     public IntegrationRule Integration => _integration;
 
@@ -57,8 +60,44 @@ public abstract class DerivativeDecoder : FamilyDecoder
         _integration = IntegrationRule.SharedGrid;
     }
 
-    /// <summary>Switches back to the paper's per-sample Gauss–Legendre rule.</summary>
+    /// <summary>Switches to the paper's per-sample Gauss–Legendre rule (order n from the .dspec). It does not keep proven
+    /// monotonicity for every network (see <see cref="IntegrationRule.GaussLegendre"/>).</summary>
     public void UseGaussLegendre() => _integration = IntegrationRule.GaussLegendre;
+
+    /// <summary>The shape-preserving rule's settings (used when <see cref="Integration"/> is
+    /// <see cref="IntegrationRule.ShapePreserving"/>).</summary>
+    public FixedGridOptions FixedGridOptions => _fixedOptions;
+
+    /// <summary>Switches to <see cref="IntegrationRule.ShapePreserving"/> (the default) with <paramref name="options"/>
+    /// (defaults when null).</summary>
+    public void UseShapePreserving(FixedGridOptions? options = null)
+    {
+        options ??= new FixedGridOptions();
+        options.Validate();
+        if (options != _fixedOptions)
+        {
+            _fixedKnots?.Dispose();
+            _fixedKnots = null;
+        }
+        _fixedOptions = options;
+        _integration = IntegrationRule.ShapePreserving;
+    }
+
+    /// <summary>The knots of the shape-preserving rule on <paramref name="like"/>'s device and dtype (made once).</summary>
+    internal Tensor FixedKnots(Tensor like)
+    {
+        var k = _fixedKnots;
+        if (k is not null && k.dtype == like.dtype && k.device.type == like.device.type && k.device.index == like.device.index) return k;
+        k?.Dispose();
+        int half = _fixedOptions.HalfCells;
+        using (NewDisposeScope())
+        {
+            // t_j = (j − N)·h, computed exactly as FixedGrid computes an anchor's cell start.
+            k = ((arange(2 * half + 1, dtype: like.dtype, device: like.device) - half) * _fixedOptions.Width).DetachFromDisposeScope();
+        }
+        _fixedKnots = k;
+        return k;
+    }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
@@ -67,6 +106,8 @@ public abstract class DerivativeDecoder : FamilyDecoder
         {
             _gridRule?.Dispose();
             _gridRule = null;
+            _fixedKnots?.Dispose();
+            _fixedKnots = null;
         }
         base.Dispose(disposing);
     }

@@ -24,6 +24,7 @@ public sealed class QuadraturePoints
     private Tensor? _scaledWeights;
 
     private readonly SharedGrid? _grid;
+    private readonly FixedGrid? _fixed;
 
     internal QuadraturePoints(DerivativeDecoder decoder, Tensor z)
     {
@@ -32,7 +33,13 @@ public sealed class QuadraturePoints
         Z = z.unsqueeze(-1);
         HalfZ = Z * 0.5;
         Tensor tau;
-        if (decoder.Integration == IntegrationRule.SharedGrid)
+        if (decoder.Integration == IntegrationRule.ShapePreserving)
+        {
+            _fixed = new FixedGrid(z, decoder.FixedGridOptions, decoder.FixedKnots(z));
+            Tau = _fixed.Points;                         // [1, P, 2N + 1, 1]: the same knots for every batch
+            tau = Tau.squeeze(-1);
+        }
+        else if (decoder.Integration == IntegrationRule.SharedGrid)
         {
             _grid = new SharedGrid(z, decoder.GridOptions, decoder.GridCellRule(z));
             Tau = _grid.Points;                          // [1, P, M, 1]: shared by the batch
@@ -47,7 +54,9 @@ public sealed class QuadraturePoints
     }
 
     /// <summary>The rule this pass integrates with.</summary>
-    public IntegrationRule Rule => _grid is null ? IntegrationRule.GaussLegendre : IntegrationRule.SharedGrid;
+    public IntegrationRule Rule => _fixed is not null ? IntegrationRule.ShapePreserving : _grid is not null ? IntegrationRule.SharedGrid : IntegrationRule.GaussLegendre;
+
+    private bool SharedPoints => _grid is not null || _fixed is not null;
 
     /// <summary>z as an outer value: [B, P, 1].</summary>
     public Tensor Z { get; }
@@ -61,9 +70,9 @@ public sealed class QuadraturePoints
     public Tensor Tau { get; }
 
     /// <summary>z − τ_i = z/2·(1 − u_i): [B, P, n, 1] (the kernel of the second-order rule; Gauss–Legendre only).</summary>
-    public Tensor ZMinusTau => _grid is null
+    public Tensor ZMinusTau => !SharedPoints
         ? _zMinusTau ??= (Z - Tau.squeeze(-1)).unsqueeze(-1)
-        : throw new InvalidOperationException("z − τ depends on the sample; under the shared-grid rule write ∫(z − τ)e dτ as z·∫e − ∫τe (SecondOrder does).");
+        : throw new InvalidOperationException("z − τ depends on the sample; under the grid rules write ∫(z − τ)e dτ as z·∫e − ∫τe (SecondOrder does).");
 
     /// <summary>The derivative network's raw outputs for net slot <paramref name="slot"/> at the nodes: [B, P, n, d].</summary>
     public Tensor Net(int slot)
@@ -87,13 +96,24 @@ public sealed class QuadraturePoints
 
     /// <summary>∫_0^z f(τ) dτ ≈ z/2·Σ_i w_i f(τ_i): integrand [B, P, n, d] (or broadcastable to [B, P, n, ·]) →
     /// [B, P, d].</summary>
-    public Tensor Integrate(Tensor integrand)
+    public Tensor Integrate(Tensor integrand) => Integrate(integrand, null);
+
+    /// <summary>∫_0^z f(τ) dτ for an integrand known to change sign at the constant <paramref name="anchor"/> (see
+    /// <see cref="Integrate(Tensor, Tensor?)"/>).</summary>
+    public Tensor Integrate(Tensor integrand, double anchor) =>
+        Integrate(integrand, _fixed is null ? null : tensor(anchor, dtype: Z.dtype, device: Z.device));
+
+    /// <summary>∫_0^z f(τ) dτ for an integrand known to change sign at <paramref name="anchor"/> (f(a) = 0; a constant in
+    /// τ, broadcastable to [P, d]). The shape-preserving rule gives its interpolant a zero at a, so the integral turns
+    /// exactly there; the other rules ignore the anchor. The generator passes the anchor the checker proved.</summary>
+    public Tensor Integrate(Tensor integrand, Tensor? anchor)
     {
         // An integrand that is constant along some axis (a parameter, a constant) is broadcast to the points first.
         var f = integrand.dim() == 4 && integrand.shape[0] == Tau.shape[0] && integrand.shape[1] == Tau.shape[1] && integrand.shape[2] == Tau.shape[2]
             ? integrand
             : broadcast_tensors(integrand, Tau)[0];
-        if (_grid is not null) return _grid.Integrate(f);   // rejects an integrand that depends on the sample
+        if (_fixed is not null) return _fixed.Integrate(f, anchor);   // rejects an integrand that depends on the sample
+        if (_grid is not null) return _grid.Integrate(f);
         // (z/2)·wᵢ for every sample and latent dimension, [B, P, n, 1], computed once per pass. An elementwise product
         // and a sum over the node axis: on the CPU this is several times cheaper (forward and backward) than a batched
         // matmul of B·P tiny [d, n]·[n, 1] products.
@@ -103,7 +123,7 @@ public sealed class QuadraturePoints
 
     /// <summary>The second-order rule s(z) = v0·z + ∫_0^z (z − τ) e(τ) dτ: v0 [P, d], e at the nodes → [B, P, d]
     /// (under the shared-grid rule as v0·z + z·∫e − ∫τe, whose integrands depend on τ only).</summary>
-    public Tensor SecondOrder(Tensor v0, Tensor secondDerivative) => _grid is null
+    public Tensor SecondOrder(Tensor v0, Tensor secondDerivative) => !SharedPoints
         ? v0 * Z + Integrate(ZMinusTau * secondDerivative)
         : v0 * Z + Z * Integrate(secondDerivative) - Integrate(Tau * secondDerivative);
 

@@ -8,8 +8,21 @@ namespace DerivSpec.Runtime.Decoding;
 public enum IntegrationRule
 {
     /// <summary>
+    /// The default, and the only rule that keeps every proven property in the decoder that runs (spec/README.md,
+    /// "Integration rules"): the integrand is evaluated at fixed knots t_j = j·h covering [−R, R] (<see cref="FixedGridOptions"/>;
+    /// the same for every batch, so a decoded value is a function of z and the parameters alone), replaced by its
+    /// piecewise-linear interpolant — with an extra zero at the integrand's sign-change anchor when the checker found one,
+    /// e.g. z0 in ∫(τ − z0)·softplus(net) — and that interpolant is integrated exactly. A nonnegative integrand gives a
+    /// nondecreasing x(z) (up to float rounding of the sums, a few ulps), and an integrand with the sign of (τ − a) gives an
+    /// integral that turns exactly at a, for any network weights. Beyond [−R, R] the integrand is held at its end value
+    /// (or continued linearly through its anchor). Error: h²/12·|b′| per unit length inside the knots.
+    /// </summary>
+    ShapePreserving,
+
+    /// <summary>
     /// The paper's rule: n-point Gauss–Legendre on [0, z] for every sample, so the derivative network runs at B·n·P
-    /// points per pass (the .dspec's <c>order</c> is n). The default.
+    /// points per pass (the .dspec's <c>order</c> is n). Its nodes move with z, so it does NOT keep proven monotonicity:
+    /// with a narrow bump in the integrand x(z) can fall.
     /// </summary>
     GaussLegendre,
 
@@ -20,10 +33,9 @@ public enum IntegrationRule
     /// Hermite interpolation (values and the integrand itself as slopes). Every integral of the language qualifies: the
     /// integrand of <c>integral(…)</c> and of a first- or second-order family depends on τ and the parameters only.
     /// Worth it when B·n is large compared with the grid (the scRNA case: B·n = 1920 or 7680 points against 257); at the
-    /// synthetic case's batch of 32 (480 points) the extra bookkeeping costs more than it saves. Like the per-sample
-    /// rule it approximates the integrals, so a proven shape holds up to that error: the tabulated values are monotone
-    /// where the integrand has one sign, and the cubic read-off between two knots stays monotone unless a slope exceeds
-    /// three times the secant of its cell.
+    /// synthetic case's batch of 32 (480 points) the extra bookkeeping costs more than it saves. It does NOT keep
+    /// proven properties: the cubic read-off between two knots can fall where a slope exceeds three times the secant of its
+    /// cell, and the grid spans the batch's z range, so a sample's value depends on the other samples in its batch.
     /// </summary>
     SharedGrid,
 }

@@ -82,6 +82,8 @@ public class DerivativeDecoderTests
         using var scope = torch.NewDisposeScope();
         using var m = new Hand(4, ScalarType.Float64);
         var z = torch.tensor(new double[] { 0.8, -1.5, -2.0, 0.1 }, dtype: ScalarType.Float64).view(2, 2);
+        var fixedGrid = m.forward(z);           // the default, shape-preserving rule
+        m.UseGaussLegendre();
         var x = m.forward(z);
         // Oracle: the network evaluated one point at a time, integrated with a 60-point rule on the host.
         var rule = GaussLegendre.Create(60);
@@ -102,6 +104,8 @@ public class DerivativeDecoderTests
                 }
                 // The 15-point rule on a smooth integrand agrees with the 60-point one closely.
                 Assert.Equal(total, x[b, 0, j].item<double>(), 6);
+                // The default rule (piecewise-linear interpolant on knots 1/32 apart) to its h²/12·|z|·max|b′| error.
+                Assert.True(Math.Abs(total - fixedGrid[b, 0, j].item<double>()) < 2e-4, $"shape-preserving rule: {fixedGrid[b, 0, j].item<double>()} vs {total}");
             }
     }
 

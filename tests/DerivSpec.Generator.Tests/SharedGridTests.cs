@@ -92,7 +92,7 @@ public class SharedGridTests
     [Fact]
     public void SecondOrderFamilyMatchesItsClosedForm() =>
         // written as v0·z + z·∫e − ∫τe on the grid; h⁴/384·max|b‴| ≈ 1e-7 here
-        GeneratedDecoderTests.CheckSecondOrderClosedForm(sharedGrid: true, tolerance: 1e-6);
+        GeneratedDecoderTests.CheckSecondOrderClosedForm(IntegrationRule.SharedGrid, tolerance: 1e-6);
 
     [Fact]
     public void ASingleSampleAndAllZerosWork()
