@@ -36,49 +36,70 @@ public sealed record FixedGridOptions(int Radius = 10, int CellsPerUnit = 32)
 /// integrated exactly. Because e_I is a convex combination of the knot values, a nonnegative integrand gives a
 /// nondecreasing integral, and an integrand with the sign of (τ − a) at the knots gives an integral that turns exactly at
 /// a. Beyond [−R, R] the integrand is held at its end value, or, when the anchor lies beyond that end, continued linearly
-/// through zero at the anchor (which keeps the turn at a). Tensors belong to the caller's dispose scope.
+/// through zero at the anchor (which keeps the turn at a).
+/// <para>
+/// Without an anchor the integral is linear in the knot values with weights that depend on z alone:
+/// ∫₀^z e_I = Σ_k W_k(z)·e_k. W [P, B, 2N + 1] is built once per pass and shared by every family; each integral is then
+/// one batched matrix product (forward and backward), instead of a dozen full-size passes over the knots. An anchor
+/// adds a per-feature correction: the two-piece interpolant through (a, 0) minus the linear one, on a's cell.
+/// </para>
+/// Tensors belong to the caller's dispose scope.
 /// </summary>
 internal sealed class FixedGrid
 {
-    private readonly int _half;        // N
-    private readonly long _knots;      // 2N + 1
-    private readonly double _h;
+    private readonly int _half;           // N
+    private readonly long _knots;         // 2N + 1
+    private readonly double _h, _perUnit;
     private readonly long _batch, _p;
-    private readonly Tensor _leftIndex;   // [B·P] long: p·(2N + 1) + j, the knot left of each sample
-    private readonly Tensor _rightIndex;  // j + 1
-    private readonly Tensor _cell;        // [B, P, 1] long: j
-    private readonly Tensor _x;           // [B, P, 1]: z − t_j clamped to [0, h] (carries d/dz inside the grid)
+    private readonly Tensor _weights;     // [P, B, 2N + 1]
+    private readonly Tensor _cell;        // [B, P, 1] long: j, the cell of z (clamped to the grid)
+    private readonly Tensor _x;           // [B, P, 1]: z − t_j clamped to [0, h]
+    private readonly Tensor _z;           // [B, P, 1]
     private readonly Tensor _beyondRight; // [B, P, 1]: max(z − t_2N, 0)
     private readonly Tensor _beyondLeft;  // [B, P, 1]: max(t_0 − z, 0)
-    private readonly Tensor _z;           // [B, P, 1]
 
     /// <summary>The knots as inner points, [1, P, 2N + 1, 1].</summary>
     public Tensor Points { get; }
 
     /// <param name="z">The batch, [B, P].</param>
     /// <param name="options">Radius and cells per unit.</param>
-    /// <param name="knots">The knots t_j, [2N + 1], on z's device and dtype (cached by the decoder).</param>
+    /// <param name="knots">The knots t_j = (j − N)·h, [2N + 1], on z's device and dtype (cached by the decoder).</param>
     public FixedGrid(Tensor z, FixedGridOptions options, Tensor knots)
     {
         _half = options.HalfCells;
         _knots = options.Knots;
         _h = options.Width;
+        _perUnit = options.CellsPerUnit;
         _batch = z.shape[0];
         _p = z.shape[1];
+        double h = _h;
         Points = knots.view(1, 1, _knots, 1).expand(1, _p, _knots, 1);
-        _z = z.unsqueeze(-1);
-        double lo = -_half * _h, hi = _half * _h;
-        // The cell j with t_j ≤ z < t_{j+1}, clamped to the grid; the offset x = z − t_j is taken from the knot table so
-        // that it is exactly the rounded difference (the same rounding as the anchor's offset in its cell).
-        var cell = (z.detach() * (double)options.CellsPerUnit + _half).floor().clamp(0, 2 * _half - 1).to(ScalarType.Int64);  // [B, P]
-        var left = knots.index_select(0, cell.reshape(-1)).view(_batch, _p, 1);
-        _x = (_z - left).clamp(0.0, _h);
-        _beyondRight = (_z - hi).clamp_min(0.0);
-        _beyondLeft = (-_z + lo).clamp_min(0.0);
+        var zz = _z = z.unsqueeze(-1);                                                   // [B, P, 1]
+        // The cell j with t_j ≤ z < t_{j+1}, clamped to the grid; x = z − t_j with t_j read from the knot table, so that
+        // it is rounded exactly as an anchor's offset in its cell is.
+        var cell = (z.detach() * (double)options.CellsPerUnit + _half).floor().clamp(0, 2 * _half - 1).to(ScalarType.Int64);
         _cell = cell.unsqueeze(-1);
-        var offsets = arange(_p, dtype: ScalarType.Int64, device: z.device).unsqueeze(0) * _knots;
-        _leftIndex = (cell + offsets).reshape(-1);
-        _rightIndex = _leftIndex + 1;
+        var left = knots.index_select(0, cell.reshape(-1)).view(_batch, _p, 1);
+        _x = (zz - left).clamp(0.0, h);
+        _beyondRight = (zz - _half * h).clamp_min(0.0);
+        _beyondLeft = (-zz - _half * h).clamp_min(0.0);
+        var negative = _cell.lt(_half);
+
+        // W_k(z) = s·h·[min(N, j+1) ≤ k ≤ max(N, j)] − s·h/2·[k = N] − h/2·[k = j] + a(x)·[k = j] + b(x)·[k = j+1]
+        //          + r·[k = 2N] − l·[k = 0],   s = ±1 the sign of z, a(x) = x − x²/(2h), b(x) = x²/(2h).
+        var k = arange(_knots, dtype: ScalarType.Int64, device: z.device).view(1, 1, _knots);
+        var sign = -negative.to(z.dtype) * 2 + 1;                                                 // s
+        var from = where(negative, _cell + 1, full_like(_cell, _half));
+        var to = where(negative, full_like(_cell, _half), _cell);
+        var between = k.ge(from).logical_and(k.le(to)).to(z.dtype);                   // [B, P, K]
+        var isJ = k.eq(_cell).to(z.dtype);
+        var isJ1 = k.eq(_cell + 1).to(z.dtype);
+        var bx = _x.square() * (0.5 / h);
+        var ax = _x - bx;
+        var atZero = k.eq(_half).to(z.dtype);                                         // [1, 1, K]
+        var w = between * (sign * h) - atZero * (sign * (0.5 * h)) + isJ * (ax - 0.5 * h) + isJ1 * bx;
+        var ends = k.eq(2L * _half).to(z.dtype) * _beyondRight - k.eq(0).to(z.dtype) * _beyondLeft;
+        _weights = (w + ends).permute(1, 0, 2);                                        // [P, B, K]
     }
 
     /// <summary>∫₀^z e(τ) dτ for every sample: e at <see cref="Points"/>, [1, P, 2N + 1, d] (or [1, P, 2N + 1, 1]) →
@@ -91,81 +112,50 @@ internal sealed class FixedGrid
                 $"The shape-preserving rule integrates functions of τ alone, given at the grid's knots [1, {_p}, {_knots}, ·]; " +
                 $"got an integrand of shape [{string.Join(", ", f.shape)}]. An integrand that depends on the sample (on z outside the " +
                 "integral) needs IntegrationRule.GaussLegendre.");
-        long d = f.shape[3];
-        var e = f.squeeze(0);                                                  // [P, 2N + 1, d]
-        long cells = 2L * _half;
-        var eLeft = e.narrow(1, 0, cells);
-        var eRight = e.narrow(1, 1, cells);
-        var cellIntegral = (eLeft + eRight) * (0.5 * _h);                      // [P, 2N, d] trapezoid = ∫ of the interpolant
+        var e = f.squeeze(0);                                                          // [P, K, d]
+        var plain = _p == 1 ? _weights.squeeze(0).mm(e.squeeze(0)).unsqueeze(1) : bmm(_weights, e).permute(1, 0, 2);   // [B, P, d]
+        return anchor is null ? plain : plain + AnchorCorrection(e, anchor);
+    }
 
-        Tensor? anchorCell = null, aTrueLen = null, aLen = null, aLenR = null, aArea = null;
-        if (anchor is not null)
+    /// <summary>The two-piece interpolant through (a, 0) on a's cell minus the linear one, integrated from 0 to z:
+    /// G(z) − G(0) with G(z) = Δ(clamp(z − t_ja, 0, h)), Δ(x) the difference over the first x of the cell; plus the
+    /// continuation through a beyond the knots when a lies beyond them: [B, P, d].</summary>
+    private Tensor AnchorCorrection(Tensor e, Tensor anchor)
+    {
+        long d = e.shape[2];
+        long cells = 2L * _half;
+        double h = _h, floor = _h * 1e-6;
+        var a = anchor.expand(_p, d);                                                     // [P, d]
+        var jaC = (a.detach() * _perUnit + _half).floor().clamp(0, cells - 1);          // a's cell, as the samples' are found
+        var jaIdx = jaC.to(ScalarType.Int64).unsqueeze(1);                                // [P, 1, d]
+        var eL = e.gather(1, jaIdx).squeeze(1);                                           // e at the cell's ends, [P, d]
+        var eR = e.gather(1, jaIdx + 1).squeeze(1);
+        var start = (jaC - _half) * h;                                                    // t_ja, rounded as the knots are
+        var len = (a - start).clamp(0.0, h);                                              // L = a − t_ja (0 or h when a is off the knots)
+        var lenC = len.clamp_min(floor);                                                  // divisors kept away from 0
+        var lenRC = (-len + h).clamp_min(floor);
+        var areaLeft = eL * (len - len.square() / (lenC * 2));
+        var slope = (eR - eL) * (0.5 / h);
+
+        Tensor Delta(Tensor zz)                                                           // zz broadcastable to [·, P, 1]
         {
-            // The anchor's cell ja (per latent dimension and feature) and its offset L = a − t_ja in it.
-            var a = anchor.expand(_p, d);                                            // [P, d]
-            var ja = (a.detach() * (1.0 / _h) + _half).floor();
-            var inside = ja.ge(0).logical_and(ja.le(cells - 1));                      // [P, d]
-            var jaIdx = ja.clamp(0, cells - 1).to(ScalarType.Int64).unsqueeze(1);    // [P, 1, d]
-            var tja = (ja.clamp(0, cells - 1) - _half) * _h;
-            var aLeft = e.gather(1, jaIdx);                                          // e_ja   [P, 1, d]
-            var aRight = e.gather(1, jaIdx + 1);                                     // e_ja+1
-            var len = (a - tja).unsqueeze(1).clamp(0.0, _h);                         // L ∈ [0, h]
-            aTrueLen = len;
-            double floor = _h * 1e-6;
-            aLen = len.clamp_min(floor);                                             // L used in divisions
-            var lenR = (-len + _h).clamp(0.0, _h);
-            aLenR = lenR.clamp_min(floor);
-            // Area left of a: e_ja·(L − L²/(2L̃)); right of a: e_ja+1·R²/(2R̃) (L̃ = L, R̃ = R unless tiny).
-            var areaLeft = aLeft * (len - len.square() / (aLen * 2));
-            var areaRight = aRight * (lenR.square() / (aLenR * 2));
-            aArea = areaLeft;
-            var anchored = areaLeft + areaRight;                                     // [P, 1, d]
-            var cellIds = arange(cells, dtype: ScalarType.Int64, device: f.device).view(1, cells, 1);
-            var isAnchorCell = cellIds.eq(jaIdx).logical_and(inside.unsqueeze(1));   // [P, 2N, d]
-            cellIntegral = where(isAnchorCell, anchored, cellIntegral);
-            anchorCell = jaIdx.squeeze(1).masked_fill(inside.logical_not(), -1);    // [P, d]; −1 when outside
+            var x = (zz - start).clamp(0.0, h);                                           // the part of a's cell below z
+            var x2 = x.square();
+            var two = where(x.le(len), eL * (x - x2 / (lenC * 2)), areaLeft + eR * ((x - len).clamp_min(0.0).square() / (lenRC * 2)));
+            return two - (eL * x + slope * x2);
         }
 
-        // Cumulative integral from the knot at 0 (index N): C_N = 0, increasing sums to the right, negated sums to the left.
-        var right = cellIntegral.narrow(1, _half, _half).cumsum(1);
-        var leftSums = cellIntegral.narrow(1, 0, _half).flip(1).cumsum(1).flip(1).neg();
-        var cumulative = cat(new[] { leftSums, zeros_like(cellIntegral.narrow(1, 0, 1)), right }, 1);   // [P, 2N + 1, d]
+        // Only an anchor within the knots changes the interpolant there (beyond them, a sign change is met by the
+        // continuation below).
+        double end = _half * h;
+        var inside = a.ge(-end).logical_and(a.le(end)).to(e.dtype);
+        var corr = (Delta(_z) - Delta(zeros(1, dtype: e.dtype, device: e.device))) * inside;
 
-        var table = cat(new[] { cumulative, e }, 2).view(_p * _knots, 2 * d);
-        var lo = table.index_select(0, _leftIndex).view(_batch, _p, 2 * d);
-        var hi = table.index_select(0, _rightIndex).view(_batch, _p, 2 * d);
-        var c = lo.narrow(2, 0, d);
-        var ej = lo.narrow(2, d, d);
-        var ej1 = hi.narrow(2, d, d);
-        // Inside the cell: ∫ from t_j to t_j + x of the linear interpolant.
-        var partial = _x * (ej + (ej1 - ej) * (_x * (0.5 / _h)));
-        var value = c + partial;
-
-        if (anchor is null)
-            return value + ej1 * _beyondRight - ej * _beyondLeft;
-
-        // Samples in their feature's anchor cell: the two-piece interpolant through (a, 0).
-        var a2 = anchor.expand(_p, d);
-        var inAnchorCell = _cell.eq(anchorCell!.unsqueeze(0));                        // [B, P, d]
-        var len2 = aLen!.squeeze(1).unsqueeze(0);                                     // [1, P, d]
-        var lenR2 = aLenR!.squeeze(1).unsqueeze(0);
-        var trueLen = aTrueLen!.squeeze(1).unsqueeze(0);
-        var beforeA = _x.le(trueLen);
-        var leftPiece = ej * (_x - _x.square() / (len2 * 2));
-        var y = (_x - trueLen).clamp_min(0.0);
-        var rightPiece = aArea!.squeeze(1).unsqueeze(0) + ej1 * (y.square() / (lenR2 * 2));
-        var anchoredValue = c + where(beforeA, leftPiece, rightPiece);
-        value = where(inAnchorCell, anchoredValue, value);
-
-        // Beyond the knots: hold the end value, or, when the anchor lies beyond that end, continue linearly through 0 at a.
-        double floorD = _h * 1e-6;
-        double hiEnd = _half * _h, loEnd = -_half * _h;
-        var deltaR = (-a2 + hiEnd).clamp_max(-floorD).unsqueeze(0);                   // t_2N − a (< 0 when a beyond)
-        var aBeyondRight = a2.gt(hiEnd).unsqueeze(0);
-        var rightTerm = ej1 * _beyondRight * where(aBeyondRight, _beyondRight / (deltaR * 2) + 1, ones_like(deltaR));
-        var deltaL = (-a2 + loEnd).clamp_min(floorD).unsqueeze(0);                    // t_0 − a (> 0 when a beyond)
-        var aBeyondLeft = a2.lt(loEnd).unsqueeze(0);
-        var leftTerm = ej * _beyondLeft * where(aBeyondLeft, -_beyondLeft / (deltaL * 2) + 1, ones_like(deltaL));
-        return value + rightTerm - leftTerm;
+        // Beyond the knots, when a lies beyond the same end: e continued as e_end·(τ − a)/(t_end − a).
+        var deltaR = (-a + end).clamp_max(-floor);                                        // t_2N − a < 0
+        var deltaL = (-a - end).clamp_min(floor);                                         // t_0 − a > 0
+        var right = a.gt(end).to(e.dtype) * e.select(1, _knots - 1) / (deltaR * 2);      // [P, d]
+        var left = a.lt(-end).to(e.dtype) * e.select(1, 0) / (deltaL * 2);
+        return corr + _beyondRight.square() * right + _beyondLeft.square() * left;
     }
 }

@@ -130,23 +130,28 @@ public class ShapePreservingRuleTests
         }
     }
 
-    [Fact]
-    public void TheInnerIntegralTurnsExactlyAtTheAnchor()
+    [Theory]
+    [InlineData(0.3141f, 0.29, 0.33)]     // off the knots, a steep net around z0
+    [InlineData(0.0f, -0.02, 0.02)]       // on the knot at 0
+    [InlineData(10.0f, 9.95, 10.0)]       // on the last knot
+    [InlineData(12.0f, 9.95, 10.0)]       // beyond the knots: the continuation through z0
+    [InlineData(-10.5f, -10.0, -9.96)]    // beyond the first knot
+    public void TheInnerIntegralTurnsExactlyAtTheAnchor(float z0, double bumpFrom, double bumpTo)
     {
         // x = A·exp(−h²), h = (z − z0)·softplus(c + ∫(τ − z0)·softplus(net)): h = 0 only at z0, so the maximum A is
         // reached exactly at z = z0 and the curve is monotone on each side, for z0 off the knots and a net that is
         // large near z0.
         using var scope = NewDisposeScope();
         var m = Create(1, ScalarType.Float32, 4);
-        NarrowBump(m, 0.29, 0.33, top: 200);
-        float z0 = 0.3141f;
+        NarrowBump(m, bumpFrom, bumpTo, top: 200);
         using (no_grad())
         {
             var raw = m.get_parameter("latent_raw")!;   // rows: z0, c, A (declaration order)
             raw[0] = full(new[] { raw.shape[1], raw.shape[2] }, z0);
             raw[1] = full(new[] { raw.shape[1], raw.shape[2] }, -3.0f);
         }
-        var zs = Enumerable.Range(-400, 801).Select(i => z0 + i * 1e-4f).ToArray();
+        var zs = Enumerable.Range(-400, 801).Select(i => z0 + i * 1e-4f)
+            .Concat(Enumerable.Range(-2000, 4001).Select(i => i * 0.01f)).Distinct().OrderBy(v => v).ToArray();
         var x = Curve(m, tensor(zs).view(-1, 1), Peak);
         int top = Array.IndexOf(zs, z0);
         float a = m.ParameterValue("peak", "A")[0, 0].item<float>();
