@@ -113,9 +113,30 @@ internal sealed class FixedGrid
                 $"got an integrand of shape [{string.Join(", ", f.shape)}]. An integrand that depends on the sample (on z outside the " +
                 "integral) needs IntegrationRule.GaussLegendre.");
         var e = f.squeeze(0);                                                          // [P, K, d]
-        var plain = _p == 1 ? _weights.squeeze(0).mm(e.squeeze(0)).unsqueeze(1) : bmm(_weights, e).permute(1, 0, 2);   // [B, P, d]
-        return anchor is null ? plain : plain + AnchorCorrection(e, anchor);
+        // An infinite knot value (exp of a large net output overflows float32) would meet the zero weights of knots
+        // outside [0, z] as 0·∞ = NaN for every sample. Then the finite values are contracted alone and an integral
+        // is ±∞ exactly where it gives an infinite knot a nonzero weight (∞ − ∞ = NaN, as IEEE has it).
+        Tensor? posInf = null, negInf = null;
+        if (e.isinf().any().item<bool>())
+        {
+            posInf = e.isposinf().to(e.dtype);
+            negInf = e.isneginf().to(e.dtype);
+            e = where(e.isinf(), zeros_like(e), e);
+        }
+        var plain = Contract(_weights, e);                                            // [B, P, d]
+        if (anchor is not null) plain = plain + AnchorCorrection(e, anchor);
+        if (posInf is null) return plain;
+        var up = _weights.gt(0).to(e.dtype);
+        var down = _weights.lt(0).to(e.dtype);
+        var toPlus = Contract(up, posInf!) + Contract(down, negInf!);
+        var toMinus = Contract(up, negInf!) + Contract(down, posInf!);
+        var inf = full(1, double.PositiveInfinity, dtype: e.dtype, device: e.device);
+        return plain + where(toPlus.gt(0), inf, zeros_like(inf)) - where(toMinus.gt(0), inf, zeros_like(inf));
     }
+
+    /// <summary>Σ_k w[p, b, k]·v[p, k, ·] → [B, P, ·].</summary>
+    private Tensor Contract(Tensor w, Tensor v) =>
+        _p == 1 ? w.squeeze(0).mm(v.squeeze(0)).unsqueeze(1) : bmm(w, v).permute(1, 0, 2);
 
     /// <summary>The two-piece interpolant through (a, 0) on a's cell minus the linear one, integrated from 0 to z:
     /// G(z) − G(0) with G(z) = Δ(clamp(z − t_ja, 0, h)), Δ(x) the difference over the first x of the cell; plus the

@@ -161,6 +161,25 @@ public class ShapePreservingRuleTests
     }
 
     [Fact]
+    public void AnOverflowingIntegrandGivesInfinityBeyondItNotNaNEverywhere()
+    {
+        // exp(net) with net ≈ 100 on [2, 2.05] is ∞ in float32 at the knots there; the exact integral is finite but not
+        // representable past z = 2. Below the bump the values must stay finite and exact, beyond it +∞ (never NaN).
+        using var c = DspecRuntimeCompiler.Compile("model E { family f increasing: dx/dz = exp(net) }", "e.dspec");
+        Assert.True(c.Success, string.Join("\n", c.Diagnostics));
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        var m = (DerivativeDecoder)c.Model("E").Create(1);
+        NarrowBump(m, 2.0, 2.05, top: 100);
+        var z = linspace(-3, 6, 901, dtype: ScalarType.Float32).view(-1, 1);
+        var x = Curve(m, z, 0);
+        Assert.DoesNotContain(x, float.IsNaN);
+        Assert.All(x.Take(450), v => Assert.True(float.IsFinite(v)));          // z ≤ 1.49
+        Assert.True(float.IsPositiveInfinity(x[^1]));
+        Assert.Empty(Drops(x.Where(float.IsFinite).ToArray()));
+    }
+
+    [Fact]
     public void ASampleDoesNotDependOnItsBatch()
     {
         using var scope = NewDisposeScope();
