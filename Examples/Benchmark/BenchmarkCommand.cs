@@ -141,6 +141,8 @@ public static class BenchmarkCommand
             // CPU time per epoch next to wall time: on a shared machine wall time includes waiting for a core.
             var self = Process.GetCurrentProcess();
             var cpuAtEpochEnd = new List<double>();
+            var userAtEpochEnd = new List<double>();
+            var sysAtEpochEnd = new List<double>();
             self.Refresh();
             double cpuStart = self.TotalProcessorTime.TotalSeconds;
             var options = new TrainOptions
@@ -150,12 +152,16 @@ public static class BenchmarkCommand
                 {
                     self.Refresh();
                     cpuAtEpochEnd.Add(self.TotalProcessorTime.TotalSeconds);
+                    userAtEpochEnd.Add(self.UserProcessorTime.TotalSeconds);
+                    sysAtEpochEnd.Add(self.PrivilegedProcessorTime.TotalSeconds);
                     log.WriteLine(FormattableString.Invariant($"  {name}: epoch {m.Epoch} {m.Seconds:F3} s"));
                 }),
             };
             var history = model.Train(data, options);
             double median = ModelRun.Median(history.Skip(1).Select(h => h.Seconds));
             double cpuMedian = ModelRun.Median(cpuAtEpochEnd.Zip(cpuAtEpochEnd.Prepend(cpuStart), (b, a) => b - a).Skip(1));
+            // user and kernel (page faults, mapping) seconds of the measured epochs (the first, warm-up epoch left out)
+            double userS = userAtEpochEnd[^1] - userAtEpochEnd[0], sysS = sysAtEpochEnd[^1] - sysAtEpochEnd[0];
             long n = data.Samples;
             int steps = (int)((n + batch - 1) / batch);
             var dev = model.Device;
@@ -174,6 +180,9 @@ public static class BenchmarkCommand
                 ["median_s_per_epoch"] = Math.Round(median, 5),
                 ["ms_per_step"] = Math.Round(median / steps * 1000, 3),
                 ["median_cpu_s_per_epoch"] = Math.Round(cpuMedian, 5),
+                ["user_s"] = Math.Round(userS, 3),
+                ["sys_s"] = Math.Round(sysS, 3),
+                ["malloc_tuned"] = DerivSpec.Runtime.Native.NativeAllocator.IsTuned,
                 ["samples_per_s"] = Math.Round(n / median, 1),
                 ["peak_rss_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
                 ["final_loss"] = Math.Round(history[^1].Loss, 3),

@@ -4,32 +4,41 @@ using System.Runtime.InteropServices;
 namespace DerivSpec.Runtime.Native;
 
 /// <summary>
-/// Keeps glibc's malloc from handing the training step's temporaries back to the kernel after every step.
-/// A CPU training step allocates and frees dozens of tensors of a few hundred KB. With glibc's defaults the heap top is
-/// trimmed (and large blocks unmapped) as soon as they are freed, so the next step takes fresh pages and page-faults on
-/// every one; in the synth benchmark that was about a tenth of a step. Raising the trim threshold to 256 MB and the mmap
-/// threshold to 32 MB (glibc's own upper bound for its dynamic threshold) makes freed blocks stay in the heap for
-/// reuse. Applied once, on Linux only, when the Runtime first loads libtorch; set the environment variable
-/// <c>DERIVSPEC_MALLOC_TUNING=0</c> to leave malloc as it is (then <c>MALLOC_TRIM_THRESHOLD_</c> and friends, if set,
+/// Keeps glibc's malloc from handing a training step's temporaries back to the kernel after every step.
+/// <para>
+/// A CPU training step allocates and frees the same tensors every step: at the single-cell size several of them are
+/// 100 MB and more (a [B·n, K·d] integrand at batch 128 is 120 MB). glibc serves every block above its mmap threshold
+/// (at most 32 MB) with a fresh <c>mmap</c> and returns it with <c>munmap</c> on free, and trims the heap top above its
+/// trim threshold; either way the next step page-faults on every page again — measured at about half of a scRNA step's
+/// CPU time (sys ≈ user). So, once, when the Runtime first loads libtorch (Linux with glibc only):
+/// <list type="bullet">
+/// <item><c>M_MMAP_MAX = 0</c>: no block is served by mmap; large blocks come from the heap like small ones;</item>
+/// <item><c>M_TRIM_THRESHOLD = −1</c>: the heap is never trimmed, so freed blocks stay mapped for the next step.</item>
+/// </list>
+/// The side effect is process-wide: the process keeps the peak of its heap for its lifetime (the next step reuses it;
+/// nothing is returned to the system until exit). That is right for a training process; an application that trains
+/// once and then runs for long with little memory can switch it off with the environment variable
+/// <c>DERIVSPEC_MALLOC_TUNING=0</c> (then <c>MALLOC_MMAP_MAX_</c>, <c>MALLOC_TRIM_THRESHOLD_</c> and friends, if set,
 /// apply as usual).
+/// </para>
 /// </summary>
 public static class NativeAllocator
 {
     private const int MTrimThreshold = -1;
-    private const int MMmapThreshold = -3;
+    private const int MMmapMax = -4;
 
-    /// <summary>Trim threshold applied by <see cref="Tune"/> (bytes).</summary>
-    public const int TrimThresholdBytes = 256 << 20;
+    /// <summary>Trim threshold applied by <see cref="Tune"/>: −1, never trim.</summary>
+    public const int TrimThreshold = -1;
 
-    /// <summary>mmap threshold applied by <see cref="Tune"/> (bytes).</summary>
-    public const int MmapThresholdBytes = 32 << 20;
+    /// <summary>Largest number of mmapped blocks applied by <see cref="Tune"/>: 0, none.</summary>
+    public const int MmapMax = 0;
 
     private static int _state; // 0 = not tried, 1 = tuned, 2 = skipped
 
-    /// <summary>True when the thresholds were applied in this process.</summary>
+    /// <summary>True when the settings were applied in this process.</summary>
     public static bool IsTuned => _state == 1;
 
-    /// <summary>Applies the thresholds once (Linux with glibc; a no-op elsewhere or when switched off).</summary>
+    /// <summary>Applies the settings once (Linux with glibc; a no-op elsewhere or when switched off).</summary>
     public static void Tune()
     {
         if (_state != 0) return;
@@ -38,7 +47,7 @@ public static class NativeAllocator
         try
         {
             // mallopt returns 1 on success; both calls are cheap and idempotent.
-            bool ok = mallopt(MTrimThreshold, TrimThresholdBytes) == 1 & mallopt(MMmapThreshold, MmapThresholdBytes) == 1;
+            bool ok = mallopt(MTrimThreshold, TrimThreshold) == 1 & mallopt(MMmapMax, MmapMax) == 1;
             _state = ok ? 1 : 2;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
