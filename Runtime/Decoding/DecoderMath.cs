@@ -73,6 +73,5 @@ public static class DecoderMath
         ActivationKind.Sigmoid => sigmoid(x),
         ActivationKind.Elu => nn.functional.elu(x, 1.0),
         ActivationKind.Gelu => nn.functional.gelu(x),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
     };
 }

@@ -17,7 +17,6 @@ public static class Nets
         ActivationKind.Sigmoid => nn.Sigmoid(),
         ActivationKind.Elu => nn.ELU(),
         ActivationKind.Gelu => nn.GELU(),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
     };
 
     /// <summary>Applies the activation function <paramref name="kind"/> (functional form).</summary>
@@ -29,7 +28,6 @@ public static class Nets
         ActivationKind.Sigmoid => torch.sigmoid(x),
         ActivationKind.Elu => torch.nn.functional.elu(x, 1.0, false),
         ActivationKind.Gelu => torch.nn.functional.gelu(x),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
     };
 
     /// <summary>An MLP input → hidden… → output with the activation after every hidden layer and a linear output.</summary>
