@@ -4,7 +4,7 @@ namespace DerivSpec.Language
 {
     /// <summary>
     /// One checked model: everything the generator needs, value-equal and free of source positions, so a
-    /// whitespace-only edit of the .dspec gives an equal model. Produced only for models without errors.
+    /// whitespace-only edit of the .dspec gives an equal model. Produced only for models without an error in their text.
     /// </summary>
     /// <param name="Name">The model's name (a C# identifier).</param>
     /// <param name="Namespace">The namespace given by the nearest preceding <c>namespace</c> statement, or null.</param>

@@ -50,7 +50,9 @@ namespace DerivSpec.Language.Semantics
                     if (Parser.IsReserved(m.Name.Text)) { _d.Report(DiagnosticCatalog.ReservedName, m.Name.Span, m.Name.Text, "model"); nameOk = false; }
                     else if (!modelNames.Add(m.Name.Text)) { _d.Report(DiagnosticCatalog.DuplicateName, m.Name.Span, m.Name.Text, "file"); nameOk = false; }
                     var model = CheckModel(m, ns);
-                    if (model != null && nameOk && _d.ErrorCount == before) result.Add(model);
+                    // Left out: a model with an error from the checker, or any error (lexical, syntax: recovery may still have
+                    // built a model from what was left) located within its text.
+                    if (model != null && nameOk && _d.ErrorCount == before && !_d.HasErrorWithin(m.Span)) result.Add(model);
                 }
             }
             if (models == 0 && !_d.HasErrors) _d.Report(DiagnosticCatalog.NoModel, new TextSpan(0, 0));
