@@ -371,6 +371,12 @@ namespace DerivSpec.Language.Semantics
             if (_params.ContainsKey(text))
             {
                 _usedParams.Add(text);
+                if (ctx == ExprContext.Map && _latent > 1)
+                {
+                    // Every user parameter is [P, d]; the map sees the summed x [B, d], so which value would apply is undefined.
+                    Error(DiagnosticCatalog.PerLatentParameterInMap, name.Span, text, _latent);
+                    return null;
+                }
                 return new Var(VarKind.Param, text);
             }
             if (_lets.TryGetValue(text, out var let))
