@@ -240,7 +240,7 @@ namespace DerivSpec.Generator
             {
                 FamilyKind.FirstOrder => "first-order",
                 FamilyKind.SecondOrder => "second-order",
-                _ => "composed",
+                FamilyKind.Composed => "composed",
             };
             var props = PropertyVocabulary.NamesOf(f.Declared).ToList();
             return props.Count == 0 ? kind : kind + ", " + string.Join(", ", props);

@@ -124,7 +124,7 @@ namespace DerivSpec.Language.Printing
         {
             sb.Append("  family ").Append(f.Name);
             foreach (var name in PropertyVocabulary.NamesOf(f.Declared)) sb.Append(' ').Append(name);
-            string lhs = f.Kind switch { FamilyKind.FirstOrder => "dx/dz", FamilyKind.SecondOrder => "d2x/dz2", _ => "x" };
+            string lhs = f.Kind switch { FamilyKind.FirstOrder => "dx/dz", FamilyKind.SecondOrder => "d2x/dz2", FamilyKind.Composed => "x" };
             var shown = f.Parameters.Where(p => !p.IsBuiltin || !IsDefaultBuiltin(p)).ToList();
             if (shown.Count == 0 && f.OutputMap == null)
             {
