@@ -66,6 +66,11 @@ public class VocabularyRuntimeTests
         _ = new RtDecoding.DecoderLayout(L.DspecLimits.MaxLatentDim, L.DspecLimits.MaxQuadratureOrder, net, families, parameters);
         Assert.Throws<ArgumentException>(() => new RtDecoding.DecoderLayout(1, L.DspecLimits.MaxQuadratureOrder + 1, net, families, parameters));
         Assert.Throws<ArgumentException>(() => new RtDecoding.DecoderLayout(L.DspecLimits.MaxLatentDim + 1, 15, net, families, parameters));
+        Assert.Throws<ArgumentException>(() => new RtDecoding.DecoderLayout(1, 15,
+            new RtModel.NetworkShape(Enumerable.Repeat(2, L.DspecLimits.MaxHiddenLayers + 1).ToArray(), RtModel.ActivationKind.Tanh), families, parameters));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RtModel.Nets.Mlp(3, new RtModel.NetworkShape(new[] { L.DspecLimits.MaxHiddenWidth + 1 }, RtModel.ActivationKind.Relu), 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RtModel.Nets.Mlp(3,
+            new RtModel.NetworkShape(Enumerable.Repeat(2, L.DspecLimits.MaxHiddenLayers + 1).ToArray(), RtModel.ActivationKind.Relu), 2));
     }
 
     [Fact]

@@ -113,6 +113,24 @@ public class VocabularyTests
     }
 
     [Fact]
+    public void EveryFunctionHasProverFactsUnderTheSameName()
+    {
+        // The prover's per-function facts (Semantics/FunctionFacts.cs, static For(Function) with a Name) come with the prover
+        // work; found by reflection so this test needs no change when they land. Until then there is nothing to check.
+        var facts = typeof(DspecCompiler).Assembly.GetType("DerivSpec.Language.Semantics.FunctionFacts");
+        if (facts is null) return;
+        var of = facts.GetMethod("For", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static, null, new[] { typeof(Function) }, null);
+        Assert.NotNull(of);
+        foreach (var e in FunctionVocabulary.All)
+        {
+            var entry = of!.Invoke(null, new object[] { e.Function });   // throws for a member without facts
+            Assert.NotNull(entry);
+            var name = facts.GetProperty("Name")?.GetValue(entry);
+            if (name is not null) Assert.Equal(e.Name, name);
+        }
+    }
+
+    [Fact]
     public void EveryPropertyHasAnEntryAndConflictsAreSymmetric()
     {
         var flags = Members<ShapeProperties>().Where(p => p != ShapeProperties.None).ToArray();
