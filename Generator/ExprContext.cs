@@ -96,7 +96,7 @@ namespace DerivSpec.Generator
                 case Call c:
                     {
                         var a = Emit(c.Arg, place);
-                        return new Code(M + "." + c.Fn.ToString() + "(" + a.Text + ")", a.IsConstant);
+                        return new Code(M + "." + FunctionVocabulary.Of(c.Fn).RuntimeMethod + "(" + a.Text + ")", a.IsConstant);
                     }
                 case Integral i:
                     if (place != Place.Outer)

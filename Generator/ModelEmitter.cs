@@ -93,7 +93,7 @@ namespace DerivSpec.Generator
             w.Line("/// <summary>Likelihood, encoder and loss hyperparameters declared in the .dspec (or their documented defaults).</summary>");
             w.Line("public static " + RtModel + ".ModelDefaults Defaults { get; } = new " + RtModel + ".ModelDefaults(");
             w.Indent();
-            w.Line(RtModel + ".LikelihoodKind." + m.Likelihood.ToString() + ",");
+            w.Line(RtModel + ".LikelihoodKind." + LikelihoodVocabulary.Of(m.Likelihood).Member + ",");
             w.Line(NetShape(m.Encoder) + ",");
             w.Line("Alpha: " + CodeWriter.Double(m.Hyper.Alpha) + ",");
             w.Line("Beta: " + CodeWriter.Double(m.Hyper.Beta) + ",");
@@ -111,7 +111,7 @@ namespace DerivSpec.Generator
             w.Line("{");
             w.Indent();
             foreach (var f in m.Families)
-                w.Line("new " + Decoding + ".FamilyLayout(" + CodeWriter.String(f.Name) + ", " + Decoding + ".FamilyForm." + f.Kind.ToString() + ", " + Bool(f.UsesNet) + "),");
+                w.Line("new " + Decoding + ".FamilyLayout(" + CodeWriter.String(f.Name) + ", " + Decoding + ".FamilyForm." + FormMember(f.Kind) + ", " + Bool(f.UsesNet) + "),");
             w.Outdent();
             w.Line("},");
             w.Line("parameters: new " + Decoding + ".ParameterLayout[]");
@@ -205,7 +205,7 @@ namespace DerivSpec.Generator
 
         private static string NetShape(NetShape s) =>
             "new " + RtModel + ".NetworkShape(new int[] { " + string.Join(", ", s.Hidden.Select(CodeWriter.Int)) + " }, " +
-            RtModel + ".ActivationKind." + s.Activation.ToString() + ")";
+            RtModel + ".ActivationKind." + ActivationVocabulary.Of(s.Activation).Member + ")";
 
         private static string ParameterLayout(PlannedParameter p)
         {
@@ -213,38 +213,25 @@ namespace DerivSpec.Generator
             var prior = p.Parameter.Prior;
             return "new " + Decoding + ".ParameterLayout(" + CodeWriter.Int(p.Family.Index) + ", " + CodeWriter.String(p.Parameter.Name) + ", " +
                    Decoding + ".ParameterShape." + (p.IsFeature ? "Feature" : "LatentFeature") + ", " +
-                   Decoding + ".ParameterConstraintKind." + c.Kind.ToString() + ", " + CodeWriter.Double(c.Lower) + ", " + CodeWriter.Double(c.Upper) + ", " +
-                   Decoding + ".ParameterPriorKind." + (prior is null ? "None" : prior.Kind.ToString()) + ", " +
+                   Decoding + ".ParameterConstraintKind." + ConstraintVocabulary.Of(c.Kind).Member + ", " + CodeWriter.Double(c.Lower) + ", " + CodeWriter.Double(c.Upper) + ", " +
+                   Decoding + ".ParameterPriorKind." + PriorVocabulary.Of(prior?.Kind ?? ParameterPriorKind.None).Member + ", " +
                    CodeWriter.Double(prior?.A ?? 0) + ", " + CodeWriter.Double(prior?.B ?? 0) + ", " + CodeWriter.Double(p.Parameter.Init) + ")";
         }
 
         private static string Constraint(CheckedParameter p)
         {
             var sb = new StringBuilder();
-            switch (p.Constraint.Kind)
-            {
-                case ConstraintKind.Positive: sb.Append(", > 0"); break;
-                case ConstraintKind.Negative: sb.Append(", < 0"); break;
-                case ConstraintKind.Interval:
-                    sb.Append(", in (").Append(p.Constraint.Lower.ToString("R", CultureInfo.InvariantCulture)).Append(", ")
-                      .Append(p.Constraint.Upper.ToString("R", CultureInfo.InvariantCulture)).Append(')');
-                    break;
-            }
+            if (p.Constraint.Kind != ParameterConstraintKind.None)
+                sb.Append(", ").Append(ConstraintVocabulary.Of(p.Constraint.Kind).Text(p.Constraint.Lower, p.Constraint.Upper));
             if (p.Prior is not null) sb.Append(", prior ").Append(PriorText(p.Prior));
             return CodeWriter.Xml(sb.ToString());
         }
 
         private static string PriorText(Prior p)
         {
+            var info = PriorVocabulary.Of(p.Kind);
             string a = p.A.ToString("R", CultureInfo.InvariantCulture), b = p.B.ToString("R", CultureInfo.InvariantCulture);
-            return p.Kind switch
-            {
-                PriorKind.Normal => "normal(" + a + ", " + b + ")",
-                PriorKind.Gamma => "gamma(" + a + ", " + b + ")",
-                PriorKind.LogNormal => "lognormal(" + a + ", " + b + ")",
-                PriorKind.HalfNormal => "halfnormal(" + a + ")",
-                _ => "exponential(" + a + ")",
-            };
+            return info.Name + "(" + (info.Arity == 2 ? a + ", " + b : a) + ")";
         }
 
         private static string Describe(CheckedFamily f)
@@ -253,13 +240,19 @@ namespace DerivSpec.Generator
             {
                 FamilyKind.FirstOrder => "first-order",
                 FamilyKind.SecondOrder => "second-order",
-                _ => "composed",
+                FamilyKind.Composed => "composed",
             };
-            var props = new List<string>();
-            foreach (ShapeProperties p in new[] { ShapeProperties.Increasing, ShapeProperties.Decreasing, ShapeProperties.Transient, ShapeProperties.Nonnegative, ShapeProperties.Bounded })
-                if ((f.Declared & p) != 0) props.Add(p.ToString().ToLowerInvariant());
+            var props = PropertyVocabulary.NamesOf(f.Declared).ToList();
             return props.Count == 0 ? kind : kind + ", " + string.Join(", ", props);
         }
+
+        /// <summary>The Runtime's FamilyForm member of a family kind (no default arm: a new kind does not compile without one).</summary>
+        internal static string FormMember(FamilyKind kind) => kind switch
+        {
+            FamilyKind.FirstOrder => "FirstOrder",
+            FamilyKind.SecondOrder => "SecondOrder",
+            FamilyKind.Composed => "Composed",
+        };
 
         private static string Count(int n, string one, string many) => CodeWriter.Int(n) + " " + (n == 1 ? one : many);
 

@@ -19,7 +19,8 @@ namespace DerivSpec.Language
 
         /// <summary>
         /// Parses and checks one .dspec text. <paramref name="path"/> is informational (kept for callers' messages).
-        /// Every model without errors is returned; all diagnostics are returned in source order.
+        /// Every model without an error located in its text is returned (spec: Files and models); all diagnostics are
+        /// returned in source order.
         /// </summary>
         public static CompileResult Compile(string text, string path)
         {

@@ -97,6 +97,8 @@ namespace DerivSpec.Language
         public static readonly DiagnosticInfo WrongArity = D("DSPEC1032", "Wrong number of arguments", "'{0}' takes exactly one argument; {1} given.");
         /// <summary>An equation whose left side is not dx/dz, d2x/dz2 or x.</summary>
         public static readonly DiagnosticInfo UnknownEquation = D("DSPEC1033", "Unknown equation", "Unknown equation '{0} = …'; the left side must be 'dx/dz', 'd2x/dz2' or 'x'.");
+        /// <summary>A per-latent parameter ([P, d]) in the output map of a model with latent &gt; 1.</summary>
+        public static readonly DiagnosticInfo PerLatentParameterInMap = D("DSPEC1034", "Per-latent parameter in the output map", "Parameter '{0}' has one value per latent dimension (latent {1}), but the output map acts on x, the sum over the latent dimensions; use '{0}' in the family's equation instead, or set 'latent 1'.");
 
         // ---- 2xxx proofs ----
         /// <summary>increasing not proven.</summary>
@@ -125,6 +127,7 @@ namespace DerivSpec.Language
             MisplacedIntegral, MisplacedX, MisplacedZ, DuplicateMap, InvalidConstraint, UnknownPrior, InvalidPrior,
             PriorSupport, InvalidInit, MisplacedV0, BuiltinInExpression, UnusedLet, UnusedParameter, NoModel, NoFamily,
             ConflictingProperties, DuplicateProperty, UseBeforeDefinition, ExpressionTooLarge, WrongArity, UnknownEquation,
+            PerLatentParameterInMap,
             CannotProveIncreasing, CannotProveDecreasing, CannotProveTransient, CannotProveNonnegative, CannotProveBounded,
             PossiblyUndefined,
             InternalError,

@@ -4,7 +4,7 @@ namespace DerivSpec.Language
 {
     /// <summary>
     /// One checked model: everything the generator needs, value-equal and free of source positions, so a
-    /// whitespace-only edit of the .dspec gives an equal model. Produced only for models without errors.
+    /// whitespace-only edit of the .dspec gives an equal model. Produced only for models without an error in their text.
     /// </summary>
     /// <param name="Name">The model's name (a C# identifier).</param>
     /// <param name="Namespace">The namespace given by the nearest preceding <c>namespace</c> statement, or null.</param>
@@ -16,43 +16,11 @@ namespace DerivSpec.Language
     /// <param name="Hyper">Loss hyperparameter defaults (settings <c>alpha</c>, <c>beta</c>, <c>gamma</c>, <c>anneal</c>).</param>
     /// <param name="Families">The K ≥ 1 families in declaration order; <see cref="CheckedFamily.Index"/> is the position.</param>
     public sealed record CheckedModel(string Name, string? Namespace, int LatentDim, int QuadratureOrder,
-        Likelihood Likelihood, NetShape DerivativeNet, NetShape Encoder, Hyperparameters Hyper,
+        LikelihoodKind Likelihood, NetShape DerivativeNet, NetShape Encoder, Hyperparameters Hyper,
         EquatableArray<CheckedFamily> Families);
 
-    /// <summary>Observation model of the decoder output.</summary>
-    public enum Likelihood
-    {
-        /// <summary><c>gaussian</c>: location is the mean.</summary>
-        Gaussian,
-        /// <summary><c>poisson</c>.</summary>
-        Poisson,
-        /// <summary><c>nb</c>: negative binomial.</summary>
-        NegativeBinomial,
-        /// <summary><c>zinb</c>: zero-inflated negative binomial.</summary>
-        ZeroInflatedNegativeBinomial,
-        /// <summary><c>bernoulli</c>: location is the logit.</summary>
-        Bernoulli,
-    }
-
-    /// <summary>Hidden-layer activation of a network.</summary>
-    public enum Activation
-    {
-        /// <summary><c>tanh</c></summary>
-        Tanh,
-        /// <summary><c>relu</c></summary>
-        Relu,
-        /// <summary><c>softplus</c></summary>
-        Softplus,
-        /// <summary><c>sigmoid</c></summary>
-        Sigmoid,
-        /// <summary><c>elu</c></summary>
-        Elu,
-        /// <summary><c>gelu</c></summary>
-        Gelu,
-    }
-
     /// <summary>Shape of a multilayer perceptron: hidden widths (possibly none) and the hidden activation.</summary>
-    public sealed record NetShape(EquatableArray<int> Hidden, Activation Activation);
+    public sealed record NetShape(EquatableArray<int> Hidden, ActivationKind Activation);
 
     /// <summary>Default loss hyperparameters: α, β, γ and the fraction of training over which β/γ are annealed.</summary>
     public sealed record Hyperparameters(double Alpha, double Beta, double Gamma, double AnnealFraction);
@@ -106,47 +74,19 @@ namespace DerivSpec.Language
     /// <param name="IsBuiltin">True for x0 and v0.</param>
     public sealed record CheckedParameter(string Name, ParameterConstraint Constraint, Prior? Prior, double Init, bool IsBuiltin);
 
-    /// <summary>Kind of parameter constraint.</summary>
-    public enum ConstraintKind
-    {
-        /// <summary>Unconstrained: value = raw.</summary>
-        None,
-        /// <summary><c>&gt; 0</c>: value = softplus(raw).</summary>
-        Positive,
-        /// <summary><c>&lt; 0</c>: value = −softplus(raw).</summary>
-        Negative,
-        /// <summary><c>in (lo, hi)</c>: value = lo + (hi − lo)·sigmoid(raw).</summary>
-        Interval,
-    }
-
     /// <summary>A constraint; <paramref name="Lower"/>/<paramref name="Upper"/> are meaningful for Interval only (0 otherwise).</summary>
-    public sealed record ParameterConstraint(ConstraintKind Kind, double Lower, double Upper)
+    public sealed record ParameterConstraint(ParameterConstraintKind Kind, double Lower, double Upper)
     {
         /// <summary>No constraint.</summary>
-        public static ParameterConstraint Unconstrained { get; } = new ParameterConstraint(ConstraintKind.None, 0, 0);
+        public static ParameterConstraint Unconstrained { get; } = new ParameterConstraint(ParameterConstraintKind.None, 0, 0);
         /// <summary><c>&gt; 0</c>.</summary>
-        public static ParameterConstraint Positive { get; } = new ParameterConstraint(ConstraintKind.Positive, 0, 0);
+        public static ParameterConstraint Positive { get; } = new ParameterConstraint(ParameterConstraintKind.Positive, 0, 0);
         /// <summary><c>&lt; 0</c>.</summary>
-        public static ParameterConstraint Negative { get; } = new ParameterConstraint(ConstraintKind.Negative, 0, 0);
+        public static ParameterConstraint Negative { get; } = new ParameterConstraint(ParameterConstraintKind.Negative, 0, 0);
     }
 
-    /// <summary>Prior family.</summary>
-    public enum PriorKind
-    {
-        /// <summary>normal(mean, sd)</summary>
-        Normal,
-        /// <summary>gamma(shape, rate)</summary>
-        Gamma,
-        /// <summary>lognormal(mu, sigma)</summary>
-        LogNormal,
-        /// <summary>halfnormal(sd)</summary>
-        HalfNormal,
-        /// <summary>exponential(rate)</summary>
-        Exponential,
-    }
-
-    /// <summary>A prior: Normal(A=mean, B=sd), Gamma(A=shape, B=rate), LogNormal(A=mu, B=sigma), HalfNormal(A=sd, B=0), Exponential(A=rate, B=0).</summary>
-    public sealed record Prior(PriorKind Kind, double A, double B);
+    /// <summary>A prior: Normal(A=mean, B=sd), Gamma(A=shape, B=rate), LogNormal(A=mu, B=sigma), HalfNormal(A=sd, B=0), Exponential(A=rate, B=0); see <see cref="PriorVocabulary"/>. Kind is never None (no prior is a null Prior).</summary>
+    public sealed record Prior(ParameterPriorKind Kind, double A, double B);
 
     /// <summary>An expression of the checked model (let bindings already inlined).</summary>
     public abstract record Expr;

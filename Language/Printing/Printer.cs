@@ -65,7 +65,7 @@ namespace DerivSpec.Language.Printing
                         break;
                     }
                 case Call c:
-                    sb.Append(c.Fn.ToString().ToLowerInvariant()).Append('(');
+                    sb.Append(FunctionVocabulary.Of(c.Fn).Name).Append('(');
                     Write(sb, c.Arg, 0);
                     sb.Append(')');
                     break;
@@ -102,7 +102,7 @@ namespace DerivSpec.Language.Printing
             sb.Append("model ").Append(m.Name).Append(" {\n");
             sb.Append("  latent ").Append(m.LatentDim).Append('\n');
             sb.Append("  order ").Append(m.QuadratureOrder).Append('\n');
-            sb.Append("  likelihood ").Append(Checker.LikelihoodNames[(int)m.Likelihood]).Append('\n');
+            sb.Append("  likelihood ").Append(LikelihoodVocabulary.Of(m.Likelihood).Name).Append('\n');
             sb.Append("  net ").Append(Net(m.DerivativeNet)).Append('\n');
             sb.Append("  encoder ").Append(Net(m.Encoder)).Append('\n');
             sb.Append("  alpha ").Append(Number(m.Hyper.Alpha)).Append('\n');
@@ -118,14 +118,13 @@ namespace DerivSpec.Language.Printing
         }
 
         private static string Net(NetShape n) =>
-            "[" + string.Join(", ", n.Hidden.Select(w => w.ToString(CultureInfo.InvariantCulture))) + "] " + Checker.ActivationNames[(int)n.Activation];
+            "[" + string.Join(", ", n.Hidden.Select(w => w.ToString(CultureInfo.InvariantCulture))) + "] " + ActivationVocabulary.Of(n.Activation).Name;
 
         private static void WriteFamily(StringBuilder sb, CheckedFamily f)
         {
             sb.Append("  family ").Append(f.Name);
-            for (int bit = 0; bit < Checker.PropertyNames.Length; bit++)
-                if (((int)f.Declared & (1 << bit)) != 0) sb.Append(' ').Append(Checker.PropertyNames[bit]);
-            string lhs = f.Kind switch { FamilyKind.FirstOrder => "dx/dz", FamilyKind.SecondOrder => "d2x/dz2", _ => "x" };
+            foreach (var name in PropertyVocabulary.NamesOf(f.Declared)) sb.Append(' ').Append(name);
+            string lhs = f.Kind switch { FamilyKind.FirstOrder => "dx/dz", FamilyKind.SecondOrder => "d2x/dz2", FamilyKind.Composed => "x" };
             var shown = f.Parameters.Where(p => !p.IsBuiltin || !IsDefaultBuiltin(p)).ToList();
             if (shown.Count == 0 && f.OutputMap == null)
             {
@@ -136,16 +135,13 @@ namespace DerivSpec.Language.Printing
             foreach (var p in shown)
             {
                 sb.Append("    param ").Append(p.Name);
-                switch (p.Constraint.Kind)
-                {
-                    case ConstraintKind.Positive: sb.Append(" > 0"); break;
-                    case ConstraintKind.Negative: sb.Append(" < 0"); break;
-                    case ConstraintKind.Interval: sb.Append(" in (").Append(Number(p.Constraint.Lower)).Append(", ").Append(Number(p.Constraint.Upper)).Append(')'); break;
-                }
+                if (p.Constraint.Kind != ParameterConstraintKind.None)
+                    sb.Append(' ').Append(ConstraintVocabulary.Of(p.Constraint.Kind).Text(p.Constraint.Lower, p.Constraint.Upper));
                 if (p.Prior is Prior prior)
                 {
-                    sb.Append(" ~ ").Append(Checker.PriorNames[(int)prior.Kind]).Append('(').Append(Number(prior.A));
-                    if (prior.Kind != PriorKind.HalfNormal && prior.Kind != PriorKind.Exponential) sb.Append(", ").Append(Number(prior.B));
+                    var info = PriorVocabulary.Of(prior.Kind);
+                    sb.Append(" ~ ").Append(info.Name).Append('(').Append(Number(prior.A));
+                    if (info.Arity == 2) sb.Append(", ").Append(Number(prior.B));
                     sb.Append(')');
                 }
                 sb.Append(" init ").Append(Number(p.Init)).Append('\n');
@@ -156,6 +152,6 @@ namespace DerivSpec.Language.Printing
         }
 
         private static bool IsDefaultBuiltin(CheckedParameter p) =>
-            p.Constraint.Kind == ConstraintKind.None && p.Prior == null && p.Init == 0;
+            p.Constraint.Kind == ParameterConstraintKind.None && p.Prior == null && p.Init == 0;
     }
 }

@@ -12,14 +12,14 @@ namespace DerivSpec.Language.Semantics
         public const int MaxInlinedSize = 20000;
 
         internal static readonly string[] SettingNames = { "latent", "order", "likelihood", "net", "encoder", "alpha", "beta", "gamma", "anneal" };
-        internal static readonly string[] PropertyNames = { "increasing", "decreasing", "transient", "nonnegative", "bounded" };
-        internal static readonly string[] FunctionNames = { "softplus", "sigmoid", "exp", "log", "tanh", "square", "abs", "integral" };
-        internal static readonly string[] PriorNames = { "normal", "gamma", "lognormal", "halfnormal", "exponential" };
-        internal static readonly string[] LikelihoodNames = { "gaussian", "poisson", "nb", "zinb", "bernoulli" };
-        internal static readonly string[] ActivationNames = { "tanh", "relu", "softplus", "sigmoid", "elu", "gelu" };
+        internal static readonly IReadOnlyList<string> PropertyNames = PropertyVocabulary.Names;
+        internal static readonly IReadOnlyList<string> FunctionNames = FunctionVocabulary.CallableNames;
+        internal static readonly IReadOnlyList<string> PriorNames = PriorVocabulary.Names;
+        internal static readonly IReadOnlyList<string> LikelihoodNames = LikelihoodVocabulary.Names;
+        internal static readonly IReadOnlyList<string> ActivationNames = ActivationVocabulary.Names;
 
-        public static readonly NetShape DefaultDerivativeNet = new NetShape(EquatableArray.Create(64), Activation.Tanh);
-        public static readonly NetShape DefaultEncoder = new NetShape(EquatableArray.Create(64), Activation.Relu);
+        public static readonly NetShape DefaultDerivativeNet = new NetShape(EquatableArray.Create(64), ActivationKind.Tanh);
+        public static readonly NetShape DefaultEncoder = new NetShape(EquatableArray.Create(64), ActivationKind.Relu);
         public static readonly Hyperparameters DefaultHyper = new Hyperparameters(0.1, 1, 1, 0);
         public const int DefaultLatent = 1;
         public const int DefaultOrder = 15;
@@ -50,7 +50,9 @@ namespace DerivSpec.Language.Semantics
                     if (Parser.IsReserved(m.Name.Text)) { _d.Report(DiagnosticCatalog.ReservedName, m.Name.Span, m.Name.Text, "model"); nameOk = false; }
                     else if (!modelNames.Add(m.Name.Text)) { _d.Report(DiagnosticCatalog.DuplicateName, m.Name.Span, m.Name.Text, "file"); nameOk = false; }
                     var model = CheckModel(m, ns);
-                    if (model != null && nameOk && _d.ErrorCount == before) result.Add(model);
+                    // Left out: a model with an error from the checker, or any error (lexical, syntax: recovery may still have
+                    // built a model from what was left) located within its text.
+                    if (model != null && nameOk && _d.ErrorCount == before && !_d.HasErrorWithin(m.Span)) result.Add(model);
                 }
             }
             if (models == 0 && !_d.HasErrors) _d.Report(DiagnosticCatalog.NoModel, new TextSpan(0, 0));
@@ -62,7 +64,7 @@ namespace DerivSpec.Language.Semantics
         private CheckedModel? CheckModel(ModelSyntax m, string? ns)
         {
             int latent = DefaultLatent, order = DefaultOrder;
-            var likelihood = Likelihood.Gaussian;
+            var likelihood = LikelihoodKind.Gaussian;
             var net = DefaultDerivativeNet;
             var encoder = DefaultEncoder;
             double alpha = DefaultHyper.Alpha, beta = DefaultHyper.Beta, gamma = DefaultHyper.Gamma, anneal = DefaultHyper.AnnealFraction;
@@ -81,16 +83,15 @@ namespace DerivSpec.Language.Semantics
                 if (!seen.Add(key)) { _d.Report(DiagnosticCatalog.DuplicateSetting, s.Key.Span, key); continue; }
                 switch (key)
                 {
-                    case "latent": latent = IntSetting(s, 1, 1024, latent); break;
-                    case "order": order = IntSetting(s, 1, 256, order); break;
+                    case "latent": latent = IntSetting(s, 1, DspecLimits.MaxLatentDim, latent); break;
+                    case "order": order = IntSetting(s, 1, DspecLimits.MaxQuadratureOrder, order); break;
                     case "likelihood":
                         {
                             var name = SingleName(s, "one of " + string.Join(", ", LikelihoodNames));
                             if (name != null)
                             {
-                                int idx = Array.IndexOf(LikelihoodNames, name.Text);
-                                if (idx < 0) _d.Report(DiagnosticCatalog.UnknownChoice, name.Span, "likelihood", name.Text, string.Join(", ", LikelihoodNames), Suggest.DidYouMean(name.Text, LikelihoodNames));
-                                else likelihood = (Likelihood)idx;
+                                if (LikelihoodVocabulary.TryParse(name.Text, out var parsed)) likelihood = parsed;
+                                else _d.Report(DiagnosticCatalog.UnknownChoice, name.Span, "likelihood", name.Text, string.Join(", ", LikelihoodNames), Suggest.DidYouMean(name.Text, LikelihoodNames));
                             }
                             break;
                         }
@@ -166,29 +167,28 @@ namespace DerivSpec.Language.Semantics
             var widths = new List<int>();
             foreach (var w in s.Args[0].List!)
             {
-                if (IsIntIn(w.Value, 1, 100000)) widths.Add((int)w.Value);
+                if (IsIntIn(w.Value, 1, DspecLimits.MaxHiddenWidth)) widths.Add((int)w.Value);
                 else
                 {
-                    _d.Report(DiagnosticCatalog.InvalidSettingValue, w.Span, s.Key.Text, $"hidden widths must be integers from 1 to 100000, got {w.Text}");
+                    _d.Report(DiagnosticCatalog.InvalidSettingValue, w.Span, s.Key.Text, $"hidden widths must be integers from 1 to {DspecLimits.MaxHiddenWidth}, got {w.Text}");
                     ok = false;
                 }
             }
-            if (widths.Count > 32)
+            if (widths.Count > DspecLimits.MaxHiddenLayers)
             {
-                _d.Report(DiagnosticCatalog.InvalidSettingValue, s.Args[0].Span, s.Key.Text, $"at most 32 hidden layers are allowed, got {widths.Count}");
+                _d.Report(DiagnosticCatalog.InvalidSettingValue, s.Args[0].Span, s.Key.Text, $"at most {DspecLimits.MaxHiddenLayers} hidden layers are allowed, got {widths.Count}");
                 ok = false;
             }
             var activation = fallback.Activation;
             if (s.Args.Count == 2)
             {
                 var a = s.Args[1].Name!;
-                int idx = Array.IndexOf(ActivationNames, a.Text);
-                if (idx < 0)
+                if (!ActivationVocabulary.TryParse(a.Text, out var parsed))
                 {
                     _d.Report(DiagnosticCatalog.UnknownChoice, a.Span, "activation", a.Text, string.Join(", ", ActivationNames), Suggest.DidYouMean(a.Text, ActivationNames));
                     ok = false;
                 }
-                else activation = (Activation)idx;
+                else activation = parsed;
             }
             return ok ? new NetShape(widths.ToEquatableArray(), activation) : fallback;
         }

@@ -156,13 +156,11 @@ namespace DerivSpec.Language.Semantics
             var names = new Dictionary<ShapeProperties, Name>();
             foreach (var p in _f.Properties)
             {
-                int idx = Array.IndexOf(Checker.PropertyNames, p.Text);
-                if (idx < 0)
+                if (!PropertyVocabulary.TryParse(p.Text, out var flag))
                 {
                     Error(DiagnosticCatalog.UnknownProperty, p.Span, p.Text, Suggest.DidYouMean(p.Text, Checker.PropertyNames));
                     continue;
                 }
-                var flag = (ShapeProperties)(1 << idx);
                 if ((declared & flag) != 0) { _d.Report(DiagnosticCatalog.DuplicateProperty, p.Span, p.Text); continue; }
                 foreach (var kv in names)
                 {
@@ -174,13 +172,7 @@ namespace DerivSpec.Language.Semantics
             return declared;
         }
 
-        private static bool Conflicts(ShapeProperties a, ShapeProperties b)
-        {
-            var pair = a | b;
-            return pair == (ShapeProperties.Increasing | ShapeProperties.Decreasing)
-                || pair == (ShapeProperties.Increasing | ShapeProperties.Transient)
-                || pair == (ShapeProperties.Decreasing | ShapeProperties.Transient);
-        }
+        private static bool Conflicts(ShapeProperties a, ShapeProperties b) => (PropertyVocabulary.Of(a).ConflictsWith & b) != 0;
 
         private ParamInfo? CheckParam(ParamSyntax p, bool builtin)
         {
@@ -206,25 +198,23 @@ namespace DerivSpec.Language.Semantics
                         Error(DiagnosticCatalog.InvalidConstraint, c.Span, name, $"the lower bound {c.Lower.Text} must be less than the upper bound {c.Upper.Text}");
                         ok = false;
                     }
-                    else constraint = new ParameterConstraint(ConstraintKind.Interval, lo, hi);
+                    else constraint = new ParameterConstraint(ParameterConstraintKind.Interval, lo, hi);
                 }
             }
             Prior? prior = null;
             if (p.Prior is PriorSyntax ps)
             {
                 string dist = ps.Distribution.Text;
-                int idx = Array.IndexOf(Checker.PriorNames, dist);
-                if (idx < 0)
+                if (!PriorVocabulary.TryParse(dist, out var kind))
                 {
                     Error(DiagnosticCatalog.UnknownPrior, ps.Distribution.Span, dist, Suggest.DidYouMean(dist, Checker.PriorNames));
                     ok = false;
                 }
                 else
                 {
-                    var kind = (PriorKind)idx;
                     prior = CheckPrior(name, kind, ps);
                     if (prior == null) ok = false;
-                    else if (kind != PriorKind.Normal && ok && !(constraint.Kind == ConstraintKind.Positive || constraint.Kind == ConstraintKind.Interval && constraint.Lower >= 0))
+                    else if (PriorVocabulary.Of(kind).PositiveSupport && ok && !(constraint.Kind == ParameterConstraintKind.Positive || constraint.Kind == ParameterConstraintKind.Interval && constraint.Lower >= 0))
                     {
                         Error(DiagnosticCatalog.PriorSupport, ps.Distribution.Span, dist, name);
                         ok = false;
@@ -244,26 +234,19 @@ namespace DerivSpec.Language.Semantics
             return ok ? new ParamInfo(name, constraint, prior, init, builtin, p.Name.Span) : null;
         }
 
-        private Prior? CheckPrior(string param, PriorKind kind, PriorSyntax ps)
+        private Prior? CheckPrior(string param, ParameterPriorKind kind, PriorSyntax ps)
         {
-            string dist = ps.Distribution.Text;
-            int arity = kind == PriorKind.HalfNormal || kind == PriorKind.Exponential ? 1 : 2;
-            string signature = kind switch
-            {
-                PriorKind.Normal => "normal(mean, sd)",
-                PriorKind.Gamma => "gamma(shape, rate)",
-                PriorKind.LogNormal => "lognormal(mu, sigma)",
-                PriorKind.HalfNormal => "halfnormal(sd)",
-                _ => "exponential(rate)",
-            };
+            var info = PriorVocabulary.Of(kind);
+            int arity = info.Arity;
+            string signature = info.Signature;
             if (ps.Args.Count != arity)
             {
                 Error(DiagnosticCatalog.InvalidPrior, ps.Span, param, $"{signature} takes {arity} argument{(arity == 1 ? "" : "s")}, got {ps.Args.Count}");
                 return null;
             }
             double a = ps.Args[0].Value, b = arity == 2 ? ps.Args[1].Value : 0;
-            // Which arguments must be > 0.
-            bool aPositive = kind != PriorKind.Normal && kind != PriorKind.LogNormal;
+            // Which arguments must be > 0 (the table says; a second argument always must).
+            bool aPositive = info.FirstMustBePositive;
             bool bPositive = arity == 2;
             if (aPositive && !(a > 0))
             {
@@ -275,33 +258,15 @@ namespace DerivSpec.Language.Semantics
                 Error(DiagnosticCatalog.InvalidPrior, ps.Args[1].Span, param, $"the second argument of {signature} must be > 0, got {ps.Args[1].Text}");
                 return null;
             }
-            _ = dist;
             return new Prior(kind, a, b);
         }
 
-        internal static double DefaultInit(ParameterConstraint c) => c.Kind switch
-        {
-            ConstraintKind.Positive => 1,
-            ConstraintKind.Negative => -1,
-            ConstraintKind.Interval => (c.Lower + c.Upper) / 2,
-            _ => 0,
-        };
+        internal static double DefaultInit(ParameterConstraint c) => ConstraintVocabulary.Of(c.Kind).DefaultInit(c.Lower, c.Upper);
 
-        private static bool InDomain(ParameterConstraint c, double v) => c.Kind switch
-        {
-            ConstraintKind.Positive => v > 0,
-            ConstraintKind.Negative => v < 0,
-            ConstraintKind.Interval => v > c.Lower && v < c.Upper,
-            _ => true,
-        };
+        private static bool InDomain(ParameterConstraint c, double v) => ConstraintVocabulary.Of(c.Kind).Contains(v, c.Lower, c.Upper);
 
-        internal static string DescribeConstraint(ParameterConstraint c) => c.Kind switch
-        {
-            ConstraintKind.Positive => "> 0",
-            ConstraintKind.Negative => "< 0",
-            ConstraintKind.Interval => "in (" + Fmt(c.Lower) + ", " + Fmt(c.Upper) + ")",
-            _ => "(none)",
-        };
+        internal static string DescribeConstraint(ParameterConstraint c) =>
+            c.Kind == ParameterConstraintKind.None ? "(none)" : ConstraintVocabulary.Of(c.Kind).Text(c.Lower, c.Upper);
 
         internal static string Fmt(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
@@ -349,8 +314,7 @@ namespace DerivSpec.Language.Semantics
         private Expr? ResolveCall(CallExpr c, ExprContext ctx, int letOrder)
         {
             string fn = c.Function.Text;
-            int idx = Array.IndexOf(Checker.FunctionNames, fn);
-            if (idx < 0)
+            if (!Checker.FunctionNames.Contains(fn))
             {
                 Error(DiagnosticCatalog.UnknownFunction, c.Function.Span, fn, Suggest.DidYouMean(fn, Checker.FunctionNames));
                 foreach (var a in c.Args) Resolve(a, ctx, letOrder);
@@ -362,7 +326,7 @@ namespace DerivSpec.Language.Semantics
                 foreach (var a in c.Args) Resolve(a, ctx, letOrder);
                 return null;
             }
-            if (fn == "integral")
+            if (fn == FunctionVocabulary.IntegralName)
             {
                 string? why = ctx switch
                 {
@@ -381,7 +345,8 @@ namespace DerivSpec.Language.Semantics
                 return inner == null ? null : new Integral(inner);
             }
             var arg = Resolve(c.Args[0], ctx, letOrder);
-            return arg == null ? null : new Call((Function)idx, arg);
+            if (!FunctionVocabulary.TryParse(fn, out var function)) throw new InvalidOperationException("No table entry for function '" + fn + "'.");
+            return arg == null ? null : new Call(function, arg);
         }
 
         private Expr? ResolveName(Name name, ExprContext ctx, int letOrder)
@@ -406,6 +371,12 @@ namespace DerivSpec.Language.Semantics
             if (_params.ContainsKey(text))
             {
                 _usedParams.Add(text);
+                if (ctx == ExprContext.Map && _latent > 1)
+                {
+                    // Every user parameter is [P, d]; the map sees the summed x [B, d], so which value would apply is undefined.
+                    Error(DiagnosticCatalog.PerLatentParameterInMap, name.Span, text, _latent);
+                    return null;
+                }
                 return new Var(VarKind.Param, text);
             }
             if (_lets.TryGetValue(text, out var let))
@@ -432,7 +403,7 @@ namespace DerivSpec.Language.Semantics
             if (ctx != ExprContext.Map) candidates.Add("z");
             if (ctx == ExprContext.Integrand || ctx == ExprContext.InIntegral) candidates.Add("net");
             if (ctx == ExprContext.Map) candidates.Add("x");
-            if (Array.IndexOf(Checker.FunctionNames, text) >= 0)
+            if (Checker.FunctionNames.Contains(text))
             {
                 Error(DiagnosticCatalog.UnknownName, name.Span, text, " '" + text + "' is a function: write " + text + "(…).");
                 return null;

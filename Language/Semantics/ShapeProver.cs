@@ -384,9 +384,9 @@ namespace DerivSpec.Language.Semantics
 
         private Interval ParamRange(CheckedParameter p) => p.Constraint.Kind switch
         {
-            ConstraintKind.Positive => Interval.Positive,
-            ConstraintKind.Negative => Interval.Negative,
-            ConstraintKind.Interval => Interval.Open(p.Constraint.Lower, p.Constraint.Upper),
+            ParameterConstraintKind.Positive => Interval.Positive,
+            ParameterConstraintKind.Negative => Interval.Negative,
+            ParameterConstraintKind.Interval => Interval.Open(p.Constraint.Lower, p.Constraint.Upper),
             _ => Interval.All,
         };
 

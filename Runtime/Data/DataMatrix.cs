@@ -134,18 +134,13 @@ public sealed class DataMatrix : IDisposable
         using var scope = torch.NewDisposeScope();
         var x = Values;
         FirstBad(torch.isfinite(x).logical_not(), "is not a finite number (NaN or ±infinity)");
-        switch (likelihood)
+        if (LikelihoodVocabulary.Of(likelihood).IsCount)
         {
-            case LikelihoodKind.Poisson:
-            case LikelihoodKind.NegativeBinomial:
-            case LikelihoodKind.ZeroInflatedNegativeBinomial:
-                FirstBad(x.lt(0), $"is negative; the {likelihood} likelihood needs non-negative integer counts");
-                FirstBad(x.ne(x.round()), $"is not an integer; the {likelihood} likelihood needs non-negative integer counts");
-                break;
-            case LikelihoodKind.Bernoulli:
-                FirstBad(x.ne(0).logical_and(x.ne(1)), "is neither 0 nor 1; the Bernoulli likelihood needs binary data");
-                break;
+            FirstBad(x.lt(0), $"is negative; the {likelihood} likelihood needs non-negative integer counts");
+            FirstBad(x.ne(x.round()), $"is not an integer; the {likelihood} likelihood needs non-negative integer counts");
         }
+        if (likelihood == LikelihoodKind.Bernoulli)
+            FirstBad(x.ne(0).logical_and(x.ne(1)), "is neither 0 nor 1; the Bernoulli likelihood needs binary data");
     }
 
     private void FirstBad(Tensor mask, string what)

@@ -25,35 +25,7 @@ public enum ParameterShape
     LatentFeature,
 }
 
-/// <summary>Constraint transform from the unconstrained (raw, optimised) value to the parameter's value.</summary>
-public enum ParameterConstraintKind
-{
-    /// <summary>Identity.</summary>
-    None,
-    /// <summary>softplus(raw) &gt; 0.</summary>
-    Positive,
-    /// <summary>−softplus(raw) &lt; 0.</summary>
-    Negative,
-    /// <summary>lo + (hi − lo)·sigmoid(raw) ∈ (lo, hi).</summary>
-    Interval,
-}
-
-/// <summary>Prior density of a parameter's (constrained) value; enters the loss as term (7).</summary>
-public enum ParameterPriorKind
-{
-    /// <summary>No prior (flat).</summary>
-    None,
-    /// <summary>Normal(mean = A, sd = B).</summary>
-    Normal,
-    /// <summary>Gamma(shape = A, rate = B).</summary>
-    Gamma,
-    /// <summary>LogNormal(mu = A, sigma = B).</summary>
-    LogNormal,
-    /// <summary>HalfNormal(sd = A).</summary>
-    HalfNormal,
-    /// <summary>Exponential(rate = A).</summary>
-    Exponential,
-}
+// ParameterConstraintKind and ParameterPriorKind are declared once, in the shared vocabulary (Language/Vocabulary/Shared).
 
 /// <summary>One family of a derivative decoder.</summary>
 /// <param name="Name">Family name (as written in the .dspec).</param>
@@ -117,15 +89,16 @@ public sealed class DecoderLayout
     public DecoderLayout(int latentDim, int quadratureOrder, NetworkShape derivativeNet,
         IReadOnlyList<FamilyLayout> families, IReadOnlyList<ParameterLayout> parameters)
     {
-        if (latentDim < 1) throw new ArgumentException($"Latent dimension must be at least 1, got {latentDim}.", nameof(latentDim));
+        if (latentDim < 1 || latentDim > DspecLimits.MaxLatentDim)
+            throw new ArgumentException($"Latent dimension must be between 1 and {DspecLimits.MaxLatentDim}, got {latentDim}.", nameof(latentDim));
         if (quadratureOrder < 1 || quadratureOrder > Quadrature.GaussLegendre.MaxOrder)
             throw new ArgumentException($"Gauss–Legendre order must be between 1 and {Quadrature.GaussLegendre.MaxOrder}, got {quadratureOrder}.", nameof(quadratureOrder));
         ArgumentNullException.ThrowIfNull(derivativeNet);
         ArgumentNullException.ThrowIfNull(families);
         ArgumentNullException.ThrowIfNull(parameters);
         if (families.Count == 0) throw new ArgumentException("A decoder needs at least one family.", nameof(families));
-        if (derivativeNet.Hidden.Any(w => w < 1))
-            throw new ArgumentException($"Derivative-network hidden widths must be positive, got {derivativeNet}.", nameof(derivativeNet));
+        if (derivativeNet.Hidden.Any(w => w < 1 || w > DspecLimits.MaxHiddenWidth) || derivativeNet.Hidden.Count > DspecLimits.MaxHiddenLayers)
+            throw new ArgumentException($"Derivative-network hidden widths must be between 1 and {DspecLimits.MaxHiddenWidth}, at most {DspecLimits.MaxHiddenLayers} layers, got {derivativeNet}.", nameof(derivativeNet));
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var f in families)
             if (!names.Add(f.Name)) throw new ArgumentException($"Duplicate family name '{f.Name}'.", nameof(families));
@@ -137,23 +110,10 @@ public sealed class DecoderLayout
                 throw new ArgumentException($"Parameter '{p.Name}' refers to family {p.Family}, but there are {families.Count}.", nameof(parameters));
             if (!seen.Add((p.Family, p.Name))) throw new ArgumentException($"Duplicate parameter '{where}'.", nameof(parameters));
             if (!double.IsFinite(p.Init)) throw new ArgumentException($"Parameter '{where}' has a non-finite initial value.", nameof(parameters));
-            switch (p.Constraint)
-            {
-                case ParameterConstraintKind.Positive when !(p.Init > 0):
-                    throw new ArgumentException($"Parameter '{where}' is constrained positive but starts at {p.Init}.", nameof(parameters));
-                case ParameterConstraintKind.Negative when !(p.Init < 0):
-                    throw new ArgumentException($"Parameter '{where}' is constrained negative but starts at {p.Init}.", nameof(parameters));
-                case ParameterConstraintKind.Interval when !(p.Lower < p.Upper) || !(p.Init > p.Lower && p.Init < p.Upper):
-                    throw new ArgumentException($"Parameter '{where}' is constrained to ({p.Lower}, {p.Upper}) but starts at {p.Init}.", nameof(parameters));
-            }
-            bool badPrior = p.Prior switch
-            {
-                ParameterPriorKind.None => false,
-                ParameterPriorKind.Normal or ParameterPriorKind.LogNormal => !(p.PriorB > 0) || !double.IsFinite(p.PriorA),
-                ParameterPriorKind.Gamma => !(p.PriorA > 0) || !(p.PriorB > 0),
-                ParameterPriorKind.HalfNormal or ParameterPriorKind.Exponential => !(p.PriorA > 0),
-                _ => true,
-            };
+            var constraint = ConstraintVocabulary.Of(p.Constraint);
+            if (p.Constraint == ParameterConstraintKind.Interval && !(p.Lower < p.Upper) || !constraint.Contains(p.Init, p.Lower, p.Upper))
+                throw new ArgumentException($"Parameter '{where}' is constrained {constraint.Text(p.Lower, p.Upper)} but starts at {p.Init}.", nameof(parameters));
+            bool badPrior = !PriorVocabulary.Of(p.Prior).ValidArguments(p.PriorA, p.PriorB);
             if (badPrior) throw new ArgumentException($"Parameter '{where}' has an invalid {p.Prior} prior ({p.PriorA}, {p.PriorB}).", nameof(parameters));
         }
         LatentDim = latentDim;

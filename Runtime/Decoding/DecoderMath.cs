@@ -65,14 +65,5 @@ public static class DecoderMath
     public static double Pow(double a, double b) => Math.Pow(a, b);
 
     /// <summary>Applies a hidden-layer activation.</summary>
-    public static Tensor Activate(Tensor x, ActivationKind activation) => activation switch
-    {
-        ActivationKind.Tanh => tanh(x),
-        ActivationKind.Relu => nn.functional.relu(x),
-        ActivationKind.Softplus => nn.functional.softplus(x),
-        ActivationKind.Sigmoid => sigmoid(x),
-        ActivationKind.Elu => nn.functional.elu(x, 1.0),
-        ActivationKind.Gelu => nn.functional.gelu(x),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
-    };
+    public static Tensor Activate(Tensor x, ActivationKind activation) => Nets.Apply(activation, x);
 }

@@ -363,7 +363,6 @@ public abstract class DerivativeDecoder : FamilyDecoder
         ParameterConstraintKind.Positive => nn.functional.softplus(raw),
         ParameterConstraintKind.Negative => -nn.functional.softplus(raw),
         ParameterConstraintKind.Interval => sigmoid(raw) * (spec.Upper - spec.Lower) + spec.Lower,
-        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Constraint, "Unknown constraint."),
     };
 
     internal static double Unconstrain(ParameterLayout spec)
@@ -375,7 +374,6 @@ public abstract class DerivativeDecoder : FamilyDecoder
             ParameterConstraintKind.Positive => InverseSoftplus(v),
             ParameterConstraintKind.Negative => InverseSoftplus(-v),
             ParameterConstraintKind.Interval => Logit((v - spec.Lower) / (spec.Upper - spec.Lower)),
-            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Constraint, "Unknown constraint."),
         };
     }
 
@@ -396,31 +394,24 @@ public abstract class DerivativeDecoder : FamilyDecoder
         ParameterPriorKind.LogNormal => -Math.Log(s.PriorB) - HalfLog2Pi,
         ParameterPriorKind.HalfNormal => Math.Log(2) - Math.Log(s.PriorA) - HalfLog2Pi,
         ParameterPriorKind.Exponential => Math.Log(s.PriorA),
-        _ => 0,
     };
 
     /// <summary>Σ of the non-constant part of the log density over all elements of <paramref name="x"/> (a scalar);
     /// terms whose coefficient is zero (e.g. the log x term of Gamma(1, ·)) are left out.</summary>
-    private static Tensor LogDensitySum(ParameterLayout s, Tensor x)
+    private static Tensor LogDensitySum(ParameterLayout s, Tensor x) => s.Prior switch
     {
-        switch (s.Prior)
-        {
-            case ParameterPriorKind.Normal:
-                return (s.PriorA == 0 ? x : x - s.PriorA).square().sum() * (-0.5 / (s.PriorB * s.PriorB));
-            case ParameterPriorKind.Gamma:
-                return s.PriorA == 1 ? x.sum() * -s.PriorB : (log(x) * (s.PriorA - 1) - x * s.PriorB).sum();
-            case ParameterPriorKind.LogNormal:
-                {
-                    var lx = log(x);
-                    return ((s.PriorA == 0 ? lx : lx - s.PriorA).square() * (-0.5 / (s.PriorB * s.PriorB)) - lx).sum();
-                }
-            case ParameterPriorKind.HalfNormal:
-                return x.square().sum() * (-0.5 / (s.PriorA * s.PriorA));
-            case ParameterPriorKind.Exponential:
-                return x.sum() * -s.PriorA;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(s), s.Prior, "Unknown prior.");
-        }
+        ParameterPriorKind.None => throw new ArgumentException("A parameter without prior has no log density.", nameof(s)),
+        ParameterPriorKind.Normal => (s.PriorA == 0 ? x : x - s.PriorA).square().sum() * (-0.5 / (s.PriorB * s.PriorB)),
+        ParameterPriorKind.Gamma => s.PriorA == 1 ? x.sum() * -s.PriorB : (log(x) * (s.PriorA - 1) - x * s.PriorB).sum(),
+        ParameterPriorKind.LogNormal => LogNormalSum(s, x),
+        ParameterPriorKind.HalfNormal => x.square().sum() * (-0.5 / (s.PriorA * s.PriorA)),
+        ParameterPriorKind.Exponential => x.sum() * -s.PriorA,
+    };
+
+    private static Tensor LogNormalSum(ParameterLayout s, Tensor x)
+    {
+        var lx = log(x);
+        return ((s.PriorA == 0 ? lx : lx - s.PriorA).square() * (-0.5 / (s.PriorB * s.PriorB)) - lx).sum();
     }
 
     /// <summary>log Γ(x) for x &gt; 0 (Lanczos, g = 7, n = 9; relative error below 1e-13).</summary>

@@ -23,7 +23,7 @@ public abstract class Likelihood : nn.Module
     public abstract LikelihoodKind Kind { get; }
 
     /// <summary>True for count likelihoods (data must be non-negative integers; library size used).</summary>
-    public bool IsCount => Kind is LikelihoodKind.Poisson or LikelihoodKind.NegativeBinomial or LikelihoodKind.ZeroInflatedNegativeBinomial;
+    public bool IsCount => LikelihoodVocabulary.Of(Kind).IsCount;
 
     /// <summary>
     /// Element-wise log p(x_ij | location_ijk): <paramref name="x"/> [B, d], <paramref name="location"/> [B, K, d],
@@ -45,7 +45,7 @@ public abstract class Likelihood : nn.Module
     {
         LikelihoodKind.Gaussian => location.alias(),
         LikelihoodKind.Bernoulli => torch.sigmoid(location),
-        _ => location.exp(),
+        LikelihoodKind.Poisson or LikelihoodKind.NegativeBinomial or LikelihoodKind.ZeroInflatedNegativeBinomial => location.exp(),
     };
 
     /// <summary>Creates the likelihood of kind <paramref name="kind"/> for d features and latent dimension p.</summary>
@@ -56,7 +56,6 @@ public abstract class Likelihood : nn.Module
         LikelihoodKind.NegativeBinomial => new NegativeBinomialLikelihood(features),
         LikelihoodKind.ZeroInflatedNegativeBinomial => new ZinbLikelihood(features, latentDim),
         LikelihoodKind.Bernoulli => new BernoulliLikelihood(features),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown likelihood."),
     };
 
     /// <summary>Adds a [B] log-library offset to a [B, K, d] log mean.</summary>

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using DerivSpec.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -33,7 +34,8 @@ public sealed record ModelFileHeader
     public int Features { get; init; }
     /// <summary>Feature names, if the training data had them.</summary>
     public string[]? FeatureNames { get; init; }
-    /// <summary>Likelihood.</summary>
+    /// <summary>Likelihood; stored by its vocabulary name (<c>"zinb"</c>), never by enum number.</summary>
+    [JsonConverter(typeof(LikelihoodNameConverter))]
     public LikelihoodKind Likelihood { get; init; }
     /// <summary>p.</summary>
     public int LatentDim { get; init; }
@@ -56,9 +58,10 @@ public sealed record TensorEntry(string Name, long[] Shape);
 public static class ModelFile
 {
     /// <summary>Format tag in the header.</summary>
-    public const string FormatTag = "DerivSpec.Model/1";
+    public const string FormatTag = "DerivSpec.Model/2";
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("DSPECMDL");
-    private const int Version = 1;
+    // Version 2: the header stores vocabulary names (e.g. "Likelihood": "zinb"); version 1 stored enum numbers and is not read.
+    private const int Version = 2;
 
     internal static void Write(string path, CollapsedVaeModel model)
     {
@@ -145,6 +148,8 @@ public static class ModelFile
             using var r = new BinaryReader(new MemoryStream(all));
             r.ReadBytes(Magic.Length);
             int version = r.ReadInt32();
+            if (version == 1)
+                throw new ModelFileException($"'{path}' has model file format version 1, which stored the likelihood as an enum number; this DerivSpec reads version {Version}, which stores names. Train and save the model again with this version.");
             if (version != Version) throw new ModelFileException($"'{path}' has model file format version {version}; this DerivSpec reads version {Version}.");
             int hlen = r.ReadInt32();
             if (hlen < 2 || hlen > all.Length) throw Corrupt(path, "the header length is out of range");
@@ -163,7 +168,7 @@ public static class ModelFile
             return (header, payload);
         }
         catch (EndOfStreamException ex) { throw new ModelFileException($"Model file '{path}' is corrupt: it is truncated.", ex); }
-        catch (JsonException ex) { throw new ModelFileException($"Model file '{path}' is corrupt: its header is not valid JSON ({ex.Message}).", ex); }
+        catch (JsonException ex) { throw new ModelFileException($"Model file '{path}' is corrupt: its header cannot be read ({ex.Message}).", ex); }
     }
 
     private static ModelFileException Corrupt(string path, string why) => new($"Model file '{path}' is corrupt: {why}.");
@@ -210,4 +215,22 @@ public static class ModelFile
             t.copy_(src);
         }
     }
+}
+
+/// <summary>Writes a <see cref="LikelihoodKind"/> as its vocabulary name and reads only names (a number is rejected
+/// with a clear message instead of being taken as a position).</summary>
+internal sealed class LikelihoodNameConverter : JsonConverter<LikelihoodKind>
+{
+    public override LikelihoodKind Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+            throw new JsonException($"the likelihood must be stored as a name ({string.Join(", ", LikelihoodVocabulary.Names)}), found {reader.TokenType}");
+        string? name = reader.GetString();
+        if (!LikelihoodVocabulary.TryParse(name, out var kind))
+            throw new JsonException($"unknown likelihood '{name}'; expected one of {string.Join(", ", LikelihoodVocabulary.Names)}");
+        return kind;
+    }
+
+    public override void Write(Utf8JsonWriter writer, LikelihoodKind value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(LikelihoodVocabulary.Of(value).Name);
 }

@@ -17,7 +17,6 @@ public static class Nets
         ActivationKind.Sigmoid => nn.Sigmoid(),
         ActivationKind.Elu => nn.ELU(),
         ActivationKind.Gelu => nn.GELU(),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
     };
 
     /// <summary>Applies the activation function <paramref name="kind"/> (functional form).</summary>
@@ -29,7 +28,6 @@ public static class Nets
         ActivationKind.Sigmoid => torch.sigmoid(x),
         ActivationKind.Elu => torch.nn.functional.elu(x, 1.0, false),
         ActivationKind.Gelu => torch.nn.functional.gelu(x),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
     };
 
     /// <summary>An MLP input → hidden… → output with the activation after every hidden layer and a linear output.</summary>
@@ -37,12 +35,15 @@ public static class Nets
     {
         if (input < 1) throw new ArgumentOutOfRangeException(nameof(input), input, "MLP input width must be ≥ 1.");
         if (output < 1) throw new ArgumentOutOfRangeException(nameof(output), output, "MLP output width must be ≥ 1.");
+        if (shape.Hidden.Count > DspecLimits.MaxHiddenLayers)
+            throw new ArgumentOutOfRangeException(nameof(shape), shape.Hidden.Count, $"An MLP has at most {DspecLimits.MaxHiddenLayers} hidden layers (the .dspec limit).");
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         int width = input;
         for (int i = 0; i < shape.Hidden.Count; i++)
         {
             int h = shape.Hidden[i];
-            if (h < 1) throw new ArgumentOutOfRangeException(nameof(shape), h, $"Hidden layer {i} width must be ≥ 1.");
+            if (h < 1 || h > DspecLimits.MaxHiddenWidth)
+                throw new ArgumentOutOfRangeException(nameof(shape), h, $"Hidden layer {i} width must be between 1 and {DspecLimits.MaxHiddenWidth} (the .dspec limit).");
             layers.Add(($"linear{i}", nn.Linear(width, h)));
             layers.Add(($"act{i}", Activation(shape.Activation)));
             width = h;

@@ -4,37 +4,7 @@ using System.Linq;
 
 namespace DerivSpec.Runtime.Model;
 
-/// <summary>Conditional likelihood p(x | z) of a model.</summary>
-public enum LikelihoodKind
-{
-    /// <summary>Gaussian with a learnable per-feature standard deviation; mean = decoder output.</summary>
-    Gaussian,
-    /// <summary>Poisson counts; mean = library size factor · exp(decoder output).</summary>
-    Poisson,
-    /// <summary>Negative binomial counts, scVI parameterisation: mean = size factor · exp(decoder output), per-feature inverse dispersion θ.</summary>
-    NegativeBinomial,
-    /// <summary>Zero-inflated negative binomial, scVI parameterisation: NB as above plus dropout logits from z by a linear map.</summary>
-    ZeroInflatedNegativeBinomial,
-    /// <summary>Bernoulli with logits given by the decoder output.</summary>
-    Bernoulli,
-}
-
-/// <summary>Hidden-layer activation of an MLP.</summary>
-public enum ActivationKind
-{
-    /// <summary>tanh.</summary>
-    Tanh,
-    /// <summary>max(0, x).</summary>
-    Relu,
-    /// <summary>log(1 + e^x).</summary>
-    Softplus,
-    /// <summary>1 / (1 + e^-x).</summary>
-    Sigmoid,
-    /// <summary>Exponential linear unit.</summary>
-    Elu,
-    /// <summary>Gaussian error linear unit.</summary>
-    Gelu,
-}
+// LikelihoodKind and ActivationKind are declared once, in the shared vocabulary (Language/Vocabulary/Shared).
 
 /// <summary>Hidden widths and activation of an MLP. Value-equal.</summary>
 public sealed record NetworkShape(IReadOnlyList<int> Hidden, ActivationKind Activation)
@@ -47,7 +17,7 @@ public sealed record NetworkShape(IReadOnlyList<int> Hidden, ActivationKind Acti
     public override int GetHashCode() => Hidden.Aggregate((int)Activation, (h, w) => h * 31 + w);
 
     /// <inheritdoc />
-    public override string ToString() => $"[{string.Join(", ", Hidden)}] {Activation.ToString().ToLowerInvariant()}";
+    public override string ToString() => $"[{string.Join(", ", Hidden)}] {ActivationVocabulary.Of(Activation).Name}";
 }
 
 /// <summary>

@@ -3,14 +3,14 @@ using System;
 namespace DerivSpec.Runtime.Quadrature;
 
 /// <summary>
-/// Gauss–Legendre nodes and weights on [-1, 1] of any order 1..100, computed in double precision by Newton's method
+/// Gauss–Legendre nodes and weights on [-1, 1] of any order 1..<see cref="MaxOrder"/> (the checker's limit too), computed in double precision by Newton's method
 /// on the Legendre polynomial P_n (three-term recurrence), starting from Tricomi's approximation of the roots.
 /// The rule integrates polynomials of degree up to 2n−1 exactly.
 /// </summary>
 public sealed class GaussLegendre
 {
-    /// <summary>The largest supported order.</summary>
-    public const int MaxOrder = 100;
+    /// <summary>The largest supported order: <see cref="DspecLimits.MaxQuadratureOrder"/>, the limit the .dspec checker enforces.</summary>
+    public const int MaxOrder = DspecLimits.MaxQuadratureOrder;
 
     /// <summary>Order n (number of nodes).</summary>
     public int Order { get; }
@@ -29,7 +29,7 @@ public sealed class GaussLegendre
     }
 
     /// <summary>Computes the rule of order <paramref name="n"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">n is outside 1..100.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">n is outside 1..<see cref="MaxOrder"/>.</exception>
     public static GaussLegendre Create(int n)
     {
         if (n < 1 || n > MaxOrder)

@@ -190,14 +190,26 @@ public class GeneratorErrorTests
     }
 
     [Fact]
-    public void APerLatentParameterInTheOutputMapNeedsLatent1()
+    public void APerLatentParameterInTheOutputMapIsACheckerErrorAtTheParameter()
     {
         const string model = "model M {\n  latent {0}\n  family f bounded {\n    param lo\n    x = sigmoid(z)\n    map lo + x\n  }\n}\n";
         var d = Assert.Single(Run(("/p/m.dspec", model.Replace("{0}", "2", StringComparison.Ordinal))));
-        Assert.Equal("DSPEC9005", d.Id);
-        Assert.Equal("/p/m.dspec", d.Location.GetLineSpan().Path);
-        Assert.Contains("'lo'", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Equal("DSPEC1034", d.Id);   // the checker's, at 'lo' in the map: no longer DSPEC9005 at 1:1
+        var span = d.Location.GetLineSpan();
+        Assert.Equal("/p/m.dspec", span.Path);
+        Assert.Equal((5, 8, 5, 10), (span.StartLinePosition.Line, span.StartLinePosition.Character, span.EndLinePosition.Line, span.EndLinePosition.Character));
         Assert.Empty(Run(("/p/m.dspec", model.Replace("{0}", "1", StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public void AHandBuiltModelTheCheckerWouldRefuseIsStillUnsupportedNotMistranslated()
+    {
+        // DSPEC9005 stays as the generator's safety net for checked models built without the checker.
+        var model = Models.Model("M", 2,
+            Models.Family("f", 0, FamilyKind.Composed, Models.Fn(Function.Sigmoid, Models.Z), ShapeProperties.None,
+                Models.Add(Models.P("lo"), new Var(VarKind.X, "x")), Models.X0(), Models.Param("lo", 0.0)));
+        var e = Assert.Throws<UnsupportedModelException>(() => ModelEmitter.Emit(model, null, "m.dspec"));
+        Assert.Contains("'lo'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

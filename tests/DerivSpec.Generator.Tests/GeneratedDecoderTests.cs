@@ -189,7 +189,7 @@ public class GeneratedDecoderTests
         Assert.Equal("transient", families.GetField("TransientName")!.GetRawConstantValue());
         Assert.Equal(3, families.GetField("Count")!.GetRawConstantValue());
         var defaults = compiled.Model("Paper").Defaults;
-        Assert.Equal(LikelihoodKind.Gaussian, defaults.Likelihood);
+        Assert.Equal(DerivSpec.Runtime.Model.LikelihoodKind.Gaussian, defaults.Likelihood);
         Assert.Equal(0.1, defaults.Alpha);
         using var scope = NewDisposeScope();
         var m = compiled.Model("Paper").Create(3);
@@ -220,7 +220,7 @@ public class EmissionTests
     {
         var model = Models.Model("Numbers", 1,
             Family("f", 0, FamilyKind.Composed, Add(Mul(N(0.1), Z), Div(N(1e-7), N(3))), ShapeProperties.None, null,
-                X0(1234.5678), Param("p", 2.5e-9, ParameterConstraint.Positive, new Prior(PriorKind.LogNormal, -0.25, 1.5))));
+                X0(1234.5678), Param("p", 2.5e-9, ParameterConstraint.Positive, new Prior(DerivSpec.Language.ParameterPriorKind.LogNormal, -0.25, 1.5))));
         string invariant = ModelEmitter.Emit(model, "Ns", "n.dspec");
         var saved = System.Globalization.CultureInfo.CurrentCulture;
         try

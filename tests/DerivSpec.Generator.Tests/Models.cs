@@ -39,8 +39,8 @@ internal static class Models
     };
 
     public static CheckedModel Model(string name, int latent, params CheckedFamily[] families) =>
-        new(name, null, latent, 15, Likelihood.Gaussian, new NetShape(EquatableArray.Create(16, 16), Activation.Tanh),
-            new NetShape(EquatableArray.Create(64), Activation.Relu), new Hyperparameters(0.1, 1.0, 1.0, 0.0),
+        new(name, null, latent, 15, LikelihoodKind.Gaussian, new NetShape(EquatableArray.Create(16, 16), ActivationKind.Tanh),
+            new NetShape(EquatableArray.Create(64), ActivationKind.Relu), new Hyperparameters(0.1, 1.0, 1.0, 0.0),
             families.ToEquatableArray());
 
     /// <summary>The paper's BasisDeVAE decoder: increasing, decreasing and Gaussian-like transient families.</summary>
@@ -53,7 +53,7 @@ internal static class Models
                 Mul(Sub(Z, P("z0")), Fn(Function.Softplus, Add(P("c"), new Integral(Mul(Sub(Z, P("z0")), Fn(Function.Softplus, Net)))))))))),
             ShapeProperties.Transient, null,
             X0(),
-            Param("A", 1.0, ParameterConstraint.Positive, new Prior(PriorKind.Gamma, 2, 1)),
-            Param("z0", 0.0, null, new Prior(PriorKind.Normal, 0, 1)),
+            Param("A", 1.0, ParameterConstraint.Positive, new Prior(ParameterPriorKind.Gamma, 2, 1)),
+            Param("z0", 0.0, null, new Prior(ParameterPriorKind.Normal, 0, 1)),
             Param("c", 0.0)));
 }

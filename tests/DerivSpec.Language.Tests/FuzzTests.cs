@@ -133,7 +133,7 @@ public class FuzzTests
                 return GenExpr(rng, depth - 1, integrand, allowIntegral, names) + " " + "+-*/^"[rng.Next(5)] + " " + GenExpr(rng, depth - 1, integrand, allowIntegral, names);
             case 4:
             case 5:
-                return new[] { "softplus", "sigmoid", "exp", "log", "tanh", "square", "abs" }[rng.Next(7)] + "(" + GenExpr(rng, depth - 1, integrand, allowIntegral, names) + ")";
+                return FunctionVocabulary.All[rng.Next(FunctionVocabulary.All.Count)].Name + "(" + GenExpr(rng, depth - 1, integrand, allowIntegral, names) + ")";
             default:
                 return "integral(" + GenExpr(rng, depth - 1, true, false, names) + ")";
         }
@@ -146,8 +146,8 @@ public class FuzzTests
         sb.Append("model M").Append(rng.Next(1000)).Append(" {\n");
         if (rng.Next(2) == 0) sb.Append("  latent ").Append(rng.Next(1, 4)).Append('\n');
         if (rng.Next(2) == 0) sb.Append("  order ").Append(rng.Next(1, 40)).Append('\n');
-        if (rng.Next(2) == 0) sb.Append("  likelihood ").Append(new[] { "gaussian", "poisson", "nb", "zinb", "bernoulli" }[rng.Next(5)]).Append('\n');
-        if (rng.Next(2) == 0) sb.Append("  net [").Append(string.Join(", ", Enumerable.Range(0, rng.Next(0, 3)).Select(_ => rng.Next(1, 100)))).Append("] ").Append(new[] { "tanh", "relu", "elu", "gelu" }[rng.Next(4)]).Append('\n');
+        if (rng.Next(2) == 0) sb.Append("  likelihood ").Append(LikelihoodVocabulary.Names[rng.Next(LikelihoodVocabulary.Names.Count)]).Append('\n');
+        if (rng.Next(2) == 0) sb.Append("  net [").Append(string.Join(", ", Enumerable.Range(0, rng.Next(0, 3)).Select(_ => rng.Next(1, 100)))).Append("] ").Append(ActivationVocabulary.Names[rng.Next(ActivationVocabulary.Names.Count)]).Append('\n');
         if (rng.Next(3) == 0) sb.Append("  anneal ").Append(rng.NextDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
         int families = rng.Next(1, 4);
         string[] props = { "increasing", "decreasing", "transient", "nonnegative", "bounded" };

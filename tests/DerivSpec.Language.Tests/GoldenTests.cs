@@ -100,6 +100,8 @@ public class GoldenTests
             "DSPEC1032 2:21-2:29 'softplus' takes exactly one argument; 2 given."),
         ("DSPEC1033", H + "  family f: dy/dz = net\n}\n",
             "DSPEC1033 2:13-2:18 Unknown equation 'dy/dz = …'; the left side must be 'dx/dz', 'd2x/dz2' or 'x'."),
+        ("DSPEC1034", H + "  latent 2\n  family f {\n    param w > 0\n    dx/dz = softplus(net)\n    map w * x\n  }\n}\n",
+            "DSPEC1034 6:9-6:10 Parameter 'w' has one value per latent dimension (latent 2), but the output map acts on x, the sum over the latent dimensions; use 'w' in the family's equation instead, or set 'latent 1'."),
         ("DSPEC2001", H + "  family f increasing: dx/dz = tanh(net)\n}\n",
             "DSPEC2001 2:32-2:41 Cannot prove 'increasing' for family 'f': dx/dz = tanh(net) must be ≥ 0 for every z, but its range is (-1, 1)."),
         ("DSPEC2002", H + "  family f decreasing: dx/dz = square(net)\n}\n",

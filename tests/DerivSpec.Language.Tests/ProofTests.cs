@@ -249,9 +249,9 @@ internal static class NumericCheck
 
     private static double Sample(ParameterConstraint c, Random rng) => c.Kind switch
     {
-        ConstraintKind.Positive => 0.05 + rng.NextDouble() * 3,
-        ConstraintKind.Negative => -0.05 - rng.NextDouble() * 3,
-        ConstraintKind.Interval => c.Lower + (c.Upper - c.Lower) * (0.02 + 0.96 * rng.NextDouble()),
+        ParameterConstraintKind.Positive => 0.05 + rng.NextDouble() * 3,
+        ParameterConstraintKind.Negative => -0.05 - rng.NextDouble() * 3,
+        ParameterConstraintKind.Interval => c.Lower + (c.Upper - c.Lower) * (0.02 + 0.96 * rng.NextDouble()),
         _ => rng.NextDouble() * 4 - 2,
     };
 

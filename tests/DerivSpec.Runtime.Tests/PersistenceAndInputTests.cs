@@ -63,6 +63,49 @@ public class PersistenceAndInputTests : IDisposable
     }
 
     [Fact]
+    public void ModelFilesStoreVocabularyNamesNotEnumNumbers()
+    {
+        var (m, data, path) = Trained();
+        m.Dispose(); data.Dispose();
+        byte[] all = File.ReadAllBytes(path);
+        int hlen = BitConverter.ToInt32(all, 12);
+        string header = System.Text.Encoding.UTF8.GetString(all, 16, hlen);
+        Assert.Contains("\"Likelihood\":\"gaussian\"", header);
+        Assert.Contains("\"Format\":\"DerivSpec.Model/2\"", header);
+
+        // A header with the likelihood as a number (what format 1 stored) is refused, not read by position.
+        string numeric = header.Replace("\"Likelihood\":\"gaussian\"", "\"Likelihood\":0");
+        File.WriteAllBytes(path, Rewrap(all, 2, System.Text.Encoding.UTF8.GetBytes(numeric)));
+        var e = Assert.Throws<ModelFileException>(() => ModelFile.ReadHeader(path));
+        Assert.Contains("the likelihood must be stored as a name (gaussian, poisson, nb, zinb, bernoulli)", e.Message);
+
+        // A format-1 file gets a message that says what to do.
+        File.WriteAllBytes(path, Rewrap(all, 1, System.Text.Encoding.UTF8.GetBytes(header)));
+        e = Assert.Throws<ModelFileException>(() => ModelFile.ReadHeader(path));
+        Assert.Contains("format version 1, which stored the likelihood as an enum number", e.Message);
+    }
+
+    /// <summary>The file <paramref name="all"/> with another version and header (payload kept, checksum recomputed).</summary>
+    private static byte[] Rewrap(byte[] all, int version, byte[] header)
+    {
+        int hlen = BitConverter.ToInt32(all, 12);
+        long plen = BitConverter.ToInt64(all, 16 + hlen);
+        var payload = all.AsSpan(24 + hlen, (int)plen).ToArray();
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(all.AsSpan(0, 8));
+            w.Write(version);
+            w.Write(header.Length);
+            w.Write(header);
+            w.Write((long)payload.Length);
+            w.Write(payload);
+            w.Write(System.Security.Cryptography.SHA256.HashData(header.Concat(payload).ToArray()));
+        }
+        return ms.ToArray();
+    }
+
+    [Fact]
     public void MismatchedModelIsAClearError()
     {
         var (m, data, path) = Trained();
