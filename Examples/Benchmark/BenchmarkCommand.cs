@@ -32,7 +32,7 @@ public static class BenchmarkCommand
           --threads N       torch CPU threads (default: 1 for synth, all cores for scrna)
           --cells N         scrna cells (default 8509)
           --genes N         scrna genes (default 5216)
-          --integration R   fixed (default: the shape-preserving rule, knots 1/32 apart on [-10, 10], the only rule
+          --integration R   fixed (default: the shape-preserving rule, knots 1/32 apart on [-8, 8], the only rule
                             that keeps proven shapes), gl (the paper's per-sample Gauss-Legendre rule) or grid (one
                             grid shared by the batch: 64 cells x 3 nodes + knots, Hermite read-off)
           --in-process      run the cases in this process (peak memory is then cumulative)

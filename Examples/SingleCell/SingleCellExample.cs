@@ -37,7 +37,7 @@ public static class SingleCellExample
           --device D      auto | cpu | cuda | cuda:N (default auto)
           --threads N     torch CPU threads (default: torch's choice)
           --beta B        weight of the KL term after annealing (default: scrna.dspec's, 10)
-          --integration R fixed (default: the shape-preserving rule; the net runs at 641 fixed knots, whatever the batch;
+          --integration R fixed (default: the shape-preserving rule; the net runs at 513 fixed knots, whatever the batch;
                           the only rule that keeps proven shapes), gl (the paper's per-sample Gauss-Legendre rule: batch x 15
                           points) or grid (one grid shared by the batch, Hermite read-off: 257 points)
           --quiet         no per-epoch progress

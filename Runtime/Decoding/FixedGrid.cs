@@ -10,7 +10,7 @@ namespace DerivSpec.Runtime.Decoding;
 /// </summary>
 /// <param name="Radius">R: the knots cover [−R, R]; beyond, the integrand is extended from the end knots (see the rule).</param>
 /// <param name="CellsPerUnit">Cells per unit of z (1/h).</param>
-public sealed record FixedGridOptions(int Radius = 10, int CellsPerUnit = 32)
+public sealed record FixedGridOptions(int Radius = 8, int CellsPerUnit = 32)
 {
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
@@ -52,8 +52,6 @@ internal sealed class FixedGrid
     private readonly double _h, _perUnit;
     private readonly long _batch, _p;
     private readonly Tensor _weights;     // [P, B, 2N + 1]
-    private readonly Tensor _cell;        // [B, P, 1] long: j, the cell of z (clamped to the grid)
-    private readonly Tensor _x;           // [B, P, 1]: z − t_j clamped to [0, h]
     private readonly Tensor _z;           // [B, P, 1]
     private readonly Tensor _beyondRight; // [B, P, 1]: max(z − t_2N, 0)
     private readonly Tensor _beyondLeft;  // [B, P, 1]: max(t_0 − z, 0)
@@ -72,34 +70,28 @@ internal sealed class FixedGrid
         _perUnit = options.CellsPerUnit;
         _batch = z.shape[0];
         _p = z.shape[1];
-        double h = _h;
         Points = knots.view(1, 1, _knots, 1).expand(1, _p, _knots, 1);
-        var zz = _z = z.unsqueeze(-1);                                                   // [B, P, 1]
-        // The cell j with t_j ≤ z < t_{j+1}, clamped to the grid; x = z − t_j with t_j read from the knot table, so that
-        // it is rounded exactly as an anchor's offset in its cell is.
-        var cell = (z.detach() * (double)options.CellsPerUnit + _half).floor().clamp(0, 2 * _half - 1).to(ScalarType.Int64);
-        _cell = cell.unsqueeze(-1);
-        var left = knots.index_select(0, cell.reshape(-1)).view(_batch, _p, 1);
-        _x = (zz - left).clamp(0.0, h);
-        _beyondRight = (zz - _half * h).clamp_min(0.0);
-        _beyondLeft = (-zz - _half * h).clamp_min(0.0);
-        var negative = _cell.lt(_half);
+        _z = z.unsqueeze(-1);                                                            // [B, P, 1]
+        double end = _half * _h;
+        _beyondRight = (_z - end).clamp_min(0.0);
+        _beyondLeft = (-_z - end).clamp_min(0.0);
 
-        // W_k(z) = s·h·[min(N, j+1) ≤ k ≤ max(N, j)] − s·h/2·[k = N] − h/2·[k = j] + a(x)·[k = j] + b(x)·[k = j+1]
-        //          + r·[k = 2N] − l·[k = 0],   s = ±1 the sign of z, a(x) = x − x²/(2h), b(x) = x²/(2h).
-        var k = arange(_knots, dtype: ScalarType.Int64, device: z.device).view(1, 1, _knots);
-        var sign = -negative.to(z.dtype) * 2 + 1;                                                 // s
-        var from = where(negative, _cell + 1, full_like(_cell, _half));
-        var to = where(negative, full_like(_cell, _half), _cell);
-        var between = k.ge(from).logical_and(k.le(to)).to(z.dtype);                   // [B, P, K]
-        var isJ = k.eq(_cell).to(z.dtype);
-        var isJ1 = k.eq(_cell + 1).to(z.dtype);
-        var bx = _x.square() * (0.5 / h);
-        var ax = _x - bx;
-        var atZero = k.eq(_half).to(z.dtype);                                         // [1, 1, K]
-        var w = between * (sign * h) - atZero * (sign * (0.5 * h)) + isJ * (ax - 0.5 * h) + isJ1 * bx;
-        var ends = k.eq(2L * _half).to(z.dtype) * _beyondRight - k.eq(0).to(z.dtype) * _beyondLeft;
-        _weights = (w + ends).permute(1, 0, 2);                                        // [P, B, K]
+        // W_k(z) = ∫₀^z φ_k = h·(ψ(u_k(z)) − ψ(u_k(0))) with φ_k the hat function of knot k, u_k(z) = (z − t_k)/h and
+        // ψ(u) = ½ + v − ½·v·|v|, v = clamp(u, −1, 1), the hat's antiderivative. u is formed as z/h − (k − N): one
+        // rounding, exact near the sample's own knots. The end knots carry the integrand beyond the grid (constant
+        // there): ψ gets + ½(max(u, 0)² − max(u − 1, 0)²) at k = 2N and − ½(max(−u, 0)² − max(−u − 1, 0)²) at k = 0.
+        var offsets = (arange(_knots, dtype: z.dtype, device: z.device) - _half).view(1, 1, _knots);   // k − N, exact
+        var u = _z * _perUnit - offsets;                                                  // [B, P, K]
+        var v = u.clamp(-1.0, 1.0);
+        var psi = addcmul(v, v, v.abs(), value: -0.5);                                    // ψ − ½
+        var atZero = offsets.sign().mul(-0.5);                                           // ψ(u_k(0)) − ½: ½, 0, −½
+        var w = psi - atZero;
+        var uRight = _z * _perUnit - _half;                                              // u_2N, [B, P, 1]
+        var uLeft = _z * _perUnit + _half;                                               // u_0
+        var right = (uRight.clamp_min(0.0).square() - (uRight - 1).clamp_min(0.0).square()) * 0.5;
+        var left = ((-uLeft).clamp_min(0.0).square() - (-uLeft - 1).clamp_min(0.0).square()) * 0.5;
+        w = cat(new[] { w.narrow(2, 0, 1) - left, w.narrow(2, 1, _knots - 2), w.narrow(2, _knots - 1, 1) + right }, 2);
+        _weights = (w * _h).permute(1, 0, 2);                                             // [P, B, K]
     }
 
     /// <summary>∫₀^z e(τ) dτ for every sample: e at <see cref="Points"/>, [1, P, 2N + 1, d] (or [1, P, 2N + 1, 1]) →
@@ -145,38 +137,42 @@ internal sealed class FixedGrid
     {
         long d = e.shape[2];
         long cells = 2L * _half;
-        double h = _h, floor = _h * 1e-6;
+        double h = _h, floor = _h * 1e-6, end = _half * h;
         var a = anchor.expand(_p, d);                                                     // [P, d]
-        var jaC = (a.detach() * _perUnit + _half).floor().clamp(0, cells - 1);          // a's cell, as the samples' are found
+        var jaC = (a.detach() * _perUnit + _half).floor().clamp(0, cells - 1);          // a's cell, as the knots are numbered
         var jaIdx = jaC.to(ScalarType.Int64).unsqueeze(1);                                // [P, 1, d]
         var eL = e.gather(1, jaIdx).squeeze(1);                                           // e at the cell's ends, [P, d]
         var eR = e.gather(1, jaIdx + 1).squeeze(1);
         var start = (jaC - _half) * h;                                                    // t_ja, rounded as the knots are
-        var len = (a - start).clamp(0.0, h);                                              // L = a − t_ja (0 or h when a is off the knots)
-        var lenC = len.clamp_min(floor);                                                  // divisors kept away from 0
-        var lenRC = (-len + h).clamp_min(floor);
+        var len = (a - start).clamp(0.0, h);                                              // L = a − t_ja
+        // With x the part of a's cell below z, the linear interpolant's integral is eL·x + s·x², s = (eR − eL)/(2h);
+        // the two-piece one's is eL·(x − x²/(2L)) up to L, then areaLeft + eR·(x − L)²/(2R). Divisors are kept ≥ h·1e-6
+        // (the same L̃, R̃ in every term, so the pieces still meet).
+        var s = (eR - eL) * (0.5 / h);
+        var lenC = len.clamp_min(floor);
+        var kappa = eR / ((-len + h).clamp_min(floor) * 2);
+        var negAlpha = -(eL / (lenC * 2) + s);                                            // before a: Δ = −(eL/(2L̃) + s)·x²
         var areaLeft = eL * (len - len.square() / (lenC * 2));
-        var slope = (eR - eL) * (0.5 / h);
 
-        Tensor Delta(Tensor zz)                                                           // zz broadcastable to [·, P, 1]
+        Tensor Delta(Tensor zz)
         {
-            var x = (zz - start).clamp(0.0, h);                                           // the part of a's cell below z
+            var x = (zz - start).clamp(0.0, h);
             var x2 = x.square();
-            var two = where(x.le(len), eL * (x - x2 / (lenC * 2)), areaLeft + eR * ((x - len).clamp_min(0.0).square() / (lenRC * 2)));
-            return two - (eL * x + slope * x2);
+            var after = addcmul(addcmul(areaLeft, eL, x, value: -1), s, x2, value: -1).addcmul(kappa, (x - len).square(), 1);
+            return where(x.le(len), negAlpha * x2, after);
         }
 
-        // Only an anchor within the knots changes the interpolant there (beyond them, a sign change is met by the
-        // continuation below).
-        double end = _half * h;
-        var inside = a.ge(-end).logical_and(a.le(end)).to(e.dtype);
-        var corr = (Delta(_z) - Delta(zeros(1, dtype: e.dtype, device: e.device))) * inside;
+        var corr = Delta(_z) - Delta(zeros_like(start));
+        bool anyBeyond = a.detach().abs().gt(end).any().item<bool>();
+        if (!anyBeyond) return corr;
 
-        // Beyond the knots, when a lies beyond the same end: e continued as e_end·(τ − a)/(t_end − a).
+        // An anchor beyond the knots changes nothing inside them; beyond the same end the integrand is continued as
+        // e_end·(τ − a)/(t_end − a), which keeps the turn at a.
+        var inside = a.ge(-end).logical_and(a.le(end)).to(e.dtype);
         var deltaR = (-a + end).clamp_max(-floor);                                        // t_2N − a < 0
         var deltaL = (-a - end).clamp_min(floor);                                         // t_0 − a > 0
         var right = a.gt(end).to(e.dtype) * e.select(1, _knots - 1) / (deltaR * 2);      // [P, d]
         var left = a.lt(-end).to(e.dtype) * e.select(1, 0) / (deltaL * 2);
-        return corr + _beyondRight.square() * right + _beyondLeft.square() * left;
+        return corr * inside + _beyondRight.square() * right + _beyondLeft.square() * left;
     }
 }

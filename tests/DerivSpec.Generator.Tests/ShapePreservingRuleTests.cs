@@ -133,9 +133,9 @@ public class ShapePreservingRuleTests
     [Theory]
     [InlineData(0.3141f, 0.29, 0.33)]     // off the knots, a steep net around z0
     [InlineData(0.0f, -0.02, 0.02)]       // on the knot at 0
-    [InlineData(10.0f, 9.95, 10.0)]       // on the last knot
-    [InlineData(12.0f, 9.95, 10.0)]       // beyond the knots: the continuation through z0
-    [InlineData(-10.5f, -10.0, -9.96)]    // beyond the first knot
+    [InlineData(8.0f, 7.95, 8.0)]         // on the last knot (R = 8)
+    [InlineData(12.0f, 7.95, 8.0)]        // beyond the knots: the continuation through z0
+    [InlineData(-10.5f, -8.0, -7.96)]     // beyond the first knot
     public void TheInnerIntegralTurnsExactlyAtTheAnchor(float z0, double bumpFrom, double bumpTo)
     {
         // x = A·exp(−h²), h = (z − z0)·softplus(c + ∫(τ − z0)·softplus(net)): h = 0 only at z0, so the maximum A is
