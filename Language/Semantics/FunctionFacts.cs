@@ -76,6 +76,8 @@ namespace DerivSpec.Language.Semantics
             if (arg.Hi == Domain.Hi) { hi = _limitHi; hiOpen = arg.HiOpen; }
             else if (Exact(arg.Hi, out double yhi)) { hi = yhi; hiOpen = arg.HiOpen; }
             else { hi = Fp.WidenUp(_approx(arg.Hi)); hiOpen = true; }
+            bool overflow = a.Overflowed || double.IsInfinity(lo) && !double.IsInfinity(arg.Lo) && arg.Lo != Domain.Lo
+                || double.IsInfinity(hi) && !double.IsInfinity(arg.Hi) && arg.Hi != Domain.Hi;
             var r = new Interval(lo, loOpen, hi, hiOpen).Intersect(Codomain);
             if (HasZero)
             {
@@ -85,7 +87,7 @@ namespace DerivSpec.Language.Semantics
                 if (arg.Attains(ZeroAt)) s |= Signs.Zero;
                 r = r.WithSigns(s);
             }
-            return r;
+            return r.MarkOverflow(overflow);
         }
 
         /// <summary>An enclosure of f′(v) for v in the argument's range (where f is differentiable).</summary>

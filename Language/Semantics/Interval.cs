@@ -49,7 +49,7 @@ namespace DerivSpec.Language.Semantics
             double aa = Math.Abs(a), ab = Math.Abs(b), ap = Math.Abs(p);
             if (!(aa < 1e290 && ab < 1e290 && ap < 1e300) || ap != 0 && ap < 1e-270 || (aa != 0 && aa < 1e-270) || (ab != 0 && ab < 1e-270))
                 return false;
-            if (p == 0) return true; // a or b is 0
+            if (p == 0) return a == 0 || b == 0; // otherwise the product underflowed
             Split(a, out double ah, out double al);
             Split(b, out double bh, out double bl);
             err = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
@@ -181,7 +181,26 @@ namespace DerivSpec.Language.Semantics
             Lo = lo == 0 ? 0.0 : lo; Hi = hi == 0 ? 0.0 : hi; // no −0
             LoOpen = loOpen || double.IsInfinity(lo);
             HiOpen = hiOpen || double.IsInfinity(hi);
+            Overflowed = false;
         }
+
+        private Interval(Interval i, bool overflowed)
+        {
+            Lo = i.Lo; Hi = i.Hi; LoOpen = i.LoOpen; HiOpen = i.HiOpen;
+            Overflowed = overflowed && !i.IsFinite;
+        }
+
+        /// <summary>
+        /// An infinite end stands for a finite value beyond the double range (an overflow: 1e300 * 1e300, exp(1000)), not
+        /// only for a limit. The exact value is finite but the decoder's floating-point value is not, so such a quantity is
+        /// never taken as bounded. Kept while an end stays infinite.
+        /// </summary>
+        public bool Overflowed { get; }
+
+        /// <summary>This interval, marked as overflowed when <paramref name="overflowed"/> and an end is infinite.</summary>
+        public Interval MarkOverflow(bool overflowed) => overflowed || Overflowed ? new Interval(this, true) : this;
+
+        private static bool Inf(double v) => double.IsInfinity(v);
 
         public double Lo { get; }
         public bool LoOpen { get; }
@@ -216,19 +235,20 @@ namespace DerivSpec.Language.Semantics
         {
             double lo = Fp.AddDown(a.Lo, b.Lo, out bool loExact);
             double hi = Fp.AddUp(a.Hi, b.Hi, out bool hiExact);
+            bool overflow = a.Overflowed || b.Overflowed || Inf(lo) && !Inf(a.Lo) && !Inf(b.Lo) || Inf(hi) && !Inf(a.Hi) && !Inf(b.Hi);
             return new Interval(lo, a.LoOpen || b.LoOpen || !loExact, hi, a.HiOpen || b.HiOpen || !hiExact)
-                .WithSigns(SignMath.Add(SignMath.Of(a), SignMath.Of(b)));
+                .WithSigns(SignMath.Add(SignMath.Of(a), SignMath.Of(b))).MarkOverflow(overflow);
         }
 
         public static Interval operator -(Interval a, Interval b) => a + -b;
 
-        public static Interval operator -(Interval a) => new Interval(-a.Hi, a.HiOpen, -a.Lo, a.LoOpen);
+        public static Interval operator -(Interval a) => new Interval(-a.Hi, a.HiOpen, -a.Lo, a.LoOpen).MarkOverflow(a.Overflowed);
 
         public static Interval operator *(Interval a, Interval b)
         {
             if (a.IsZero || b.IsZero) return Point(0); // every value is finite, so 0·v = 0
             double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-            bool loAttained = false, hiAttained = false;
+            bool loAttained = false, hiAttained = false, overflow = a.Overflowed || b.Overflowed;
             void Candidate(double l, double h, bool attained)
             {
                 if (l < lo) { lo = l; loAttained = attained; } else if (l == lo) loAttained |= attained;
@@ -242,6 +262,7 @@ namespace DerivSpec.Language.Semantics
                     {
                         double l = Fp.MulDown(x, y, out bool le), h = Fp.MulUp(x, y, out bool he);
                         Candidate(l, h, !xOpen && !yOpen && le && he);
+                        overflow |= Inf(l) || Inf(h);
                     }
                     else if (x == 0 || y == 0)
                     {
@@ -263,7 +284,7 @@ namespace DerivSpec.Language.Semantics
             bool zeroAttained = a.Attains(0) || b.Attains(0);
             if (lo == 0 && zeroAttained) loAttained = true;
             if (hi == 0 && zeroAttained) hiAttained = true;
-            return new Interval(lo, !loAttained, hi, !hiAttained).WithSigns(SignMath.Mul(SignMath.Of(a), SignMath.Of(b)));
+            return new Interval(lo, !loAttained, hi, !hiAttained).WithSigns(SignMath.Mul(SignMath.Of(a), SignMath.Of(b))).MarkOverflow(overflow);
         }
 
         /// <summary>1/a when 0 is not a possible value; otherwise all reals (the caller reports the pole).</summary>
@@ -275,10 +296,10 @@ namespace DerivSpec.Language.Semantics
                 bool loExact = true, hiExact = true;
                 if (!double.IsPositiveInfinity(Hi)) lo = Fp.RecipDown(Hi, out loExact);
                 if (Lo > 0) hi = Fp.RecipUp(Lo, out hiExact);
-                return new Interval(lo, HiOpen || !loExact, hi, LoOpen || !hiExact).WithSigns(Signs.Pos);
+                return new Interval(lo, HiOpen || !loExact, hi, LoOpen || !hiExact).WithSigns(Signs.Pos).MarkOverflow(Overflowed || Lo > 0 && Inf(hi));
             }
             if (Negative_) return -(-this).Reciprocal();
-            return All;
+            return All.MarkOverflow(Overflowed);
         }
 
         /// <summary>{v² : v ∈ a}.</summary>
@@ -289,7 +310,7 @@ namespace DerivSpec.Language.Semantics
             bool hiExact = true;
             double hi = double.IsPositiveInfinity(m.Hi) ? m.Hi : Fp.MulUp(m.Hi, m.Hi, out hiExact);
             var signs = (Attains(0) ? Signs.Zero : Signs.None) | (IsZero ? Signs.None : Signs.Pos);
-            return new Interval(lo, m.LoOpen || !le, hi, m.HiOpen || !hiExact).WithSigns(signs);
+            return new Interval(lo, m.LoOpen || !le, hi, m.HiOpen || !hiExact).WithSigns(signs).MarkOverflow(Overflowed || Inf(hi) && !Inf(m.Hi));
         }
 
         /// <summary>{|v| : v ∈ a} (exact).</summary>
@@ -299,7 +320,7 @@ namespace DerivSpec.Language.Semantics
             if (NonPositive) return -this;
             double top = Math.Max(-Lo, Hi);
             bool topOpen = -Lo > Hi ? LoOpen : Hi > -Lo ? HiOpen : LoOpen && HiOpen;
-            return new Interval(0, false, top, topOpen);
+            return new Interval(0, false, top, topOpen).MarkOverflow(Overflowed);
         }
 
         /// <summary>Smallest interval containing both.</summary>
@@ -308,7 +329,7 @@ namespace DerivSpec.Language.Semantics
             double lo = Math.Min(Lo, o.Lo), hi = Math.Max(Hi, o.Hi);
             bool loOpen = Lo < o.Lo ? LoOpen : o.Lo < Lo ? o.LoOpen : LoOpen && o.LoOpen;
             bool hiOpen = Hi > o.Hi ? HiOpen : o.Hi > Hi ? o.HiOpen : HiOpen && o.HiOpen;
-            return new Interval(lo, loOpen, hi, hiOpen);
+            return new Interval(lo, loOpen, hi, hiOpen).MarkOverflow(Overflowed || o.Overflowed);
         }
 
         /// <summary>The intersection of two intervals, or null when it is empty.</summary>
@@ -318,7 +339,7 @@ namespace DerivSpec.Language.Semantics
             bool loOpen = a.Lo > b.Lo ? a.LoOpen : b.Lo > a.Lo ? b.LoOpen : a.LoOpen || b.LoOpen;
             bool hiOpen = a.Hi < b.Hi ? a.HiOpen : b.Hi < a.Hi ? b.HiOpen : a.HiOpen || b.HiOpen;
             if (lo > hi || lo == hi && (loOpen || hiOpen)) return null;
-            return new Interval(lo, loOpen, hi, hiOpen);
+            return new Interval(lo, loOpen, hi, hiOpen).MarkOverflow(a.Overflowed || b.Overflowed);
         }
 
         /// <summary>The intersection of two enclosures of the same set (both contain it, so it is not empty).</summary>
@@ -327,7 +348,7 @@ namespace DerivSpec.Language.Semantics
             double lo = Math.Max(Lo, o.Lo), hi = Math.Min(Hi, o.Hi);
             bool loOpen = Lo > o.Lo ? LoOpen : o.Lo > Lo ? o.LoOpen : LoOpen || o.LoOpen;
             bool hiOpen = Hi < o.Hi ? HiOpen : o.Hi < Hi ? o.HiOpen : HiOpen || o.HiOpen;
-            return new Interval(lo, loOpen, hi, hiOpen);
+            return new Interval(lo, loOpen, hi, hiOpen).MarkOverflow(Overflowed || o.Overflowed);
         }
 
         /// <summary>Clamps the ends with the exact set of possible signs (computed from the operands' signs).</summary>
@@ -346,7 +367,7 @@ namespace DerivSpec.Language.Semantics
                 if (hi > 0) { hi = 0; hiOpen = (s & Signs.Zero) == 0; }
                 else hiOpen |= (s & Signs.Zero) == 0;
             }
-            return new Interval(lo, loOpen, hi, hiOpen);
+            return new Interval(lo, loOpen, hi, hiOpen).MarkOverflow(Overflowed);
         }
 
         /// <summary>n·I for a positive integer n (the Minkowski sum of n copies of an interval).</summary>

@@ -40,7 +40,7 @@ namespace DerivSpec.Language.Semantics
                 else if (Slope.NonPositive) mono = new Mono(false, true, Slope.Negative_);
             }
             Affine = affine || mono.IsConstant;
-            Range = range; Mono = mono; Bounded = bounded || mono.IsConstant || range.IsFinite; Shape = shape;
+            Range = range; Mono = mono; Bounded = (bounded || mono.IsConstant || range.IsFinite) && !range.Overflowed; Shape = shape;
             AwayFromZero = awayFromZero || range.AwayFromZero || mono.IsConstant && !range.ContainsZero;
         }
         public Interval Range { get; }
@@ -328,6 +328,8 @@ namespace DerivSpec.Language.Semantics
             }
             string detail = node switch
             {
+                _ when Get(node).Range.Overflowed =>
+                    $": its exact value exceeds the largest double (range {Get(node).Range}), so the decoder computes ±∞",
                 Binary div when div.Op == BinaryOp.Divide && Get(div.Left).Bounded =>
                     $": its divisor '{Short(div.Right)}' (range {Get(div.Right).Range}) is not bounded away from 0",
                 Var v when v.Kind == VarKind.Z => "",
@@ -697,7 +699,8 @@ namespace DerivSpec.Language.Semantics
             var (lo, loOpen) = End(a.Lo, a.LoOpen, c, down: true);
             var (hi, hiOpen) = End(a.Hi, a.HiOpen, c, down: false);
             var signs = (a.Attains(0) ? Signs.Zero : Signs.None) | (a.Hi > 0 ? Signs.Pos : Signs.None) | (odd && a.Lo < 0 ? Signs.Neg : Signs.None);
-            return new Interval(lo, loOpen, hi, hiOpen).WithSigns(signs);
+            bool overflow = a.Overflowed || double.IsInfinity(lo) && !double.IsInfinity(a.Lo) || double.IsInfinity(hi) && !double.IsInfinity(a.Hi);
+            return new Interval(lo, loOpen, hi, hiOpen).WithSigns(signs).MarkOverflow(overflow);
         }
 
         private static Fact SquareFact(Fact a)
