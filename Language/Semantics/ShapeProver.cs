@@ -635,7 +635,9 @@ namespace DerivSpec.Language.Semantics
 
         private Fact Power(Binary node, Fact l, Fact r)
         {
+            // A number, or a negated number (a literal is never negative: `a ^ -3` is a ^ (−3)).
             if (node.Right is Num n) return ConstantPower(node, l, n.Value);
+            if (node.Right is Unary { Operand: Num m }) return ConstantPower(node, l, -m.Value);
             // General a^b = exp(b·log a) for a > 0.
             if (!l.Range.Positive_)
             {

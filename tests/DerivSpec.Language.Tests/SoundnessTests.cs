@@ -49,6 +49,8 @@ public class SoundnessTests
         ("nonnegative", "    param x0 > 0\n    x = log(square(z))", "DSPEC2007", "log(square(z))"),
         // a product of two affine crossings with the same direction is a valley, not a peak
         ("transient", "    param a\n    param b\n    x = (z - a) * (z - b)", "DSPEC2003", "(z - a) * (z - b)"),
+        // z³ − tanh(z) is not monotone (its derivative is −1 at 0)
+        ("increasing", "    x = z ^ 3 - tanh(z)", "DSPEC2001", "z ^ 3 - tanh(z)"),
         // a product of crossings that are not affine has no known shape
         ("transient", "    param a\n    param b\n    x = -tanh(z - a) * (z - b)", "DSPEC2003", "-tanh(z - a) * (z - b)"),
     }.Select(c => new object[] { c.Props, c.Body, c.Id, c.Snippet });
@@ -84,6 +86,8 @@ public class SoundnessTests
         ("increasing", "    dx/dz = 1e30 * (1 - sigmoid(40))"),
         ("increasing", "    dx/dz = softplus(net) ^ 0.5"),
         ("increasing", "    dx/dz = softplus(net) ^ -3"),
+        ("decreasing", "    x = exp(z) ^ -1"),
+        ("increasing", "    x = -(softplus(z) ^ -2)"),
         ("increasing", "    dx/dz = 0 * (1e300 * 1e300) + softplus(net)"),
     }.Select(c => new object[] { c.Props, c.Body });
 
