@@ -34,6 +34,11 @@ public class SoundnessTests
         // an overflowed constant is not bounded: its exact value is finite but the decoder computes ∞
         ("bounded", "    x = sigmoid(z) * (1e300 * 1e300)", "DSPEC2005", "(1e300 * 1e300)"),
         ("bounded", "    x = tanh(z) + exp(1000)", "DSPEC2005", "exp(1000)"),
+        // 0·∞: an overflowed factor times an underflowed one is neither 0 nor small (e^1000 · e^-700 = e^300)
+        ("increasing", "    param c in (-800, -700)\n    dx/dz = exp(net) - exp(1000) * softplus(c)", "DSPEC2001", "exp(net) - exp(1000)"),
+        // huge odd exponents are odd: negative for negative bases
+        ("nonnegative", "    param x0 > 0\n    x = z ^ 1000000001", "DSPEC2004", "z ^ 1000000001"),
+        ("increasing", "    dx/dz = net ^ 1000000001", "DSPEC2001", "net ^ 1000000001"),
         // huge even exponents are even
         ("increasing", "    x = z ^ 1e10", "DSPEC2001", "z ^ 1e10"),
         ("increasing", "    x = z ^ 1000000002", "DSPEC2001", "z ^ 1000000002"),
@@ -82,6 +87,7 @@ public class SoundnessTests
         ("increasing", "    x = z ^ 9007199254740991"),
         ("transient", "    x = -(z ^ 1e10)"),
         ("nonnegative", "    param x0 > 0\n    x = z ^ 1e10"),
+        ("increasing", "    dx/dz = net ^ 1e10"),
         ("decreasing", "    param c in (-800, -700)\n    dx/dz = -softplus(c) * exp(net)"),
         ("increasing", "    dx/dz = 1e30 * (1 - sigmoid(40))"),
         ("increasing", "    dx/dz = softplus(net) ^ 0.5"),
