@@ -375,12 +375,14 @@ namespace DerivSpec.Language.Semantics
 
         public override string ToString()
         {
-            if (IsPoint) return "{" + F(Lo) + "}";
-            return (LoOpen ? "(" : "[") + F(Lo) + ", " + F(Hi) + (HiOpen ? ")" : "]");
+            if (IsPoint) return "{" + F(Lo, "G6") + "}";
+            // Ends that look equal at 6 digits (a value rounded outward) are printed in full.
+            string format = F(Lo, "G6") == F(Hi, "G6") ? "R" : "G6";
+            return (LoOpen ? "(" : "[") + F(Lo, format) + ", " + F(Hi, format) + (HiOpen ? ")" : "]");
         }
 
-        private static string F(double v) =>
-            double.IsPositiveInfinity(v) ? "∞" : double.IsNegativeInfinity(v) ? "-∞" : v.ToString("G6", CultureInfo.InvariantCulture);
+        private static string F(double v, string format) =>
+            double.IsPositiveInfinity(v) ? "∞" : double.IsNegativeInfinity(v) ? "-∞" : v.ToString(format, CultureInfo.InvariantCulture);
     }
 
     /// <summary>How a quantity varies with the variable of analysis (z, τ or x).</summary>
