@@ -303,13 +303,20 @@ namespace DerivSpec.Language.Semantics
             }
             string detail = node switch
             {
-                Binary b when b.Op == BinaryOp.Add || b.Op == BinaryOp.Subtract => $"'{Short(node)}' combines a term that is {Get(b.Left).Mono} with one that is {Get(b.Right).Mono}",
+                Binary b when b.Op == BinaryOp.Add => $"'{Short(node)}' combines a term that is {Get(b.Left).Mono} with one that is {Get(b.Right).Mono}{SlopeNote(node)}",
+                Binary b when b.Op == BinaryOp.Subtract => $"'{Short(node)}' subtracts a term that is {Get(b.Right).Mono} from one that is {Get(b.Left).Mono}{SlopeNote(node)}",
                 Binary b when b.Op == BinaryOp.Multiply || b.Op == BinaryOp.Divide => $"in '{Short(node)}' the factors range over {Get(b.Left).Range} and {Get(b.Right).Range}, so the product's direction is unknown",
                 Call c when c.Fn == Function.Square || c.Fn == Function.Abs => $"the argument of '{Short(node)}' ranges over {Get(c.Arg).Range}, which contains both signs",
                 Integral i => $"the integrand of '{Short(node)}' ranges over {IntegrandRange(i)}, which contains both signs",
                 _ => $"'{Short(node)}' is not monotone in z",
             };
             return (node, detail);
+        }
+
+        private string SlopeNote(Expr e)
+        {
+            var slope = Get(e).Slope;
+            return double.IsInfinity(slope.Lo) && double.IsInfinity(slope.Hi) ? "" : $", and its derivative ranges over {slope}, which contains both signs";
         }
 
         private Interval IntegrandRange(Integral i) => Get(i).Range.IsZero ? Interval.Point(0) : _integrandRanges.TryGetValue(i, out var r) ? r : Interval.All;

@@ -184,3 +184,16 @@ public class SoundnessTests
         Assert.Throws<InvalidOperationException>(() => new Interval(double.NaN, false, 0, false));
     }
 }
+
+public class SlopeMessageTests
+{
+    [Fact]
+    public void ANonMonotoneDifferenceSaysItsDerivativeRange()
+    {
+        var text = "model M {\n  family f increasing: x = 2 * z - 3 * tanh(z)\n}\n";
+        var d = Assert.Single(DspecCompiler.Compile(text, "t").Diagnostics);
+        Assert.Equal("DSPEC2001", d.Id);
+        Assert.Equal("2 * z - 3 * tanh(z)", text.Substring(d.Start, d.Length));
+        Assert.Contains("'2 * z - 3 * tanh(z)' subtracts a term that is strictly increasing from one that is strictly increasing, and its derivative ranges over [-1, 2), which contains both signs", d.Message);
+    }
+}
