@@ -701,7 +701,8 @@ namespace DerivSpec.Language.Semantics
         {
             static (double, bool) End(double v, bool open, double c, bool down)
             {
-                if (double.IsInfinity(v) || v == 0 || v == 1 || v == -1) return (v == 0 ? 0 : v == 1 || v == -1 ? v : v, open); // exact
+                // ±∞, 0 and 1 are fixed points of v ↦ v^c (c > 0), and so is −1 for the odd c that reach negative bases.
+                if (double.IsInfinity(v) || v == 0 || v == 1 || v == -1) return (v, open);
                 double p = Math.Pow(v, c);
                 return (down ? Fp.WidenDown(p) : Fp.WidenUp(p), true);
             }
