@@ -28,9 +28,16 @@ namespace DerivSpec.Language.Semantics
     /// <summary>Everything known about an expression as a function of the variable of analysis.</summary>
     internal sealed class Fact
     {
-        public Fact(Interval range, Mono mono, bool bounded, Shape? shape = null, bool awayFromZero = false, Interval? slope = null, bool affine = false)
+        public Fact(Interval range, Mono mono, bool bounded, Shape? shape = null, bool awayFromZero = false)
+            : this(range, mono, bounded, shape, awayFromZero, Interval.All, false)
         {
-            Slope = slope ?? Interval.All;
+        }
+
+        // A separate constructor (no optional struct argument), so the many call sites in the recursive analysis do not
+        // each reserve stack for an Interval? temporary (the analysis must run on a 256 KiB stack, see RobustnessTests).
+        private Fact(Interval range, Mono mono, bool bounded, Shape? shape, bool awayFromZero, Interval slope, bool affine)
+        {
+            Slope = slope;
             // A derivative enclosure of one sign gives the direction (e continuous, e′ of that sign wherever it exists,
             // which is everywhere but finitely many points).
             if (mono.IsUnknown)
@@ -393,11 +400,17 @@ namespace DerivSpec.Language.Semantics
         private Fact Eval(Expr e)
         {
             if (_memo.TryGetValue(e, out var known)) return known;
-            var f = EvalCore(e);
-            var (slope, affine) = SlopeOf(e, f);
-            f = f.WithSlope(slope, affine);
+            var f = WithSlope(e, EvalCore(e));
             _memo[e] = f;
             return f;
+        }
+
+        // Kept out of Eval's frame: Eval and EvalCore recurse once per level of the expression.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private Fact WithSlope(Expr e, Fact f)
+        {
+            var (slope, affine) = SlopeOf(e, f);
+            return f.WithSlope(slope, affine);
         }
 
         /// <summary>
