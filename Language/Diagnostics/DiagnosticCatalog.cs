@@ -113,6 +113,8 @@ namespace DerivSpec.Language
         public static readonly DiagnosticInfo CannotProveBounded = D("DSPEC2005", "Cannot prove bounded", "Cannot prove 'bounded' for family '{0}': {1}.");
         /// <summary>A function applied where it may be undefined.</summary>
         public static readonly DiagnosticInfo PossiblyUndefined = D("DSPEC2006", "Possibly undefined value", "{0} may be undefined: {1}.", DspecSeverity.Warning);
+        /// <summary>A possibly undefined value in a family that declares properties.</summary>
+        public static readonly DiagnosticInfo UndefinedInProvenFamily = D("DSPEC2007", "Possibly undefined value in a proven family", "{0} may be undefined: {1}; a family that declares properties must be defined for every z and every allowed parameter value.");
 
         // ---- 9xxx internal ----
         /// <summary>A bug in the compiler, caught.</summary>
@@ -129,7 +131,7 @@ namespace DerivSpec.Language
             ConflictingProperties, DuplicateProperty, UseBeforeDefinition, ExpressionTooLarge, WrongArity, UnknownEquation,
             PerLatentParameterInMap,
             CannotProveIncreasing, CannotProveDecreasing, CannotProveTransient, CannotProveNonnegative, CannotProveBounded,
-            PossiblyUndefined,
+            PossiblyUndefined, UndefinedInProvenFamily,
             InternalError,
         };
 

@@ -29,8 +29,25 @@ namespace DerivSpec.Language.Semantics
     internal sealed class Fact
     {
         public Fact(Interval range, Mono mono, bool bounded, Shape? shape = null, bool awayFromZero = false)
+            : this(range, mono, bounded, shape, awayFromZero, Interval.All, false)
         {
-            Range = range; Mono = mono; Bounded = bounded || mono.IsConstant || range.IsFinite; Shape = shape;
+        }
+
+        // A separate constructor (no optional struct argument), so the many call sites in the recursive analysis do not
+        // each reserve stack for an Interval? temporary (the analysis must run on a 256 KiB stack, see RobustnessTests).
+        private Fact(Interval range, Mono mono, bool bounded, Shape? shape, bool awayFromZero, Interval slope, bool affine)
+        {
+            Slope = slope;
+            // A derivative enclosure of one sign gives the direction (e continuous, e′ of that sign wherever it exists,
+            // which is everywhere but finitely many points).
+            if (mono.IsUnknown)
+            {
+                if (Slope.IsZero) mono = Mono.Constant;
+                else if (Slope.NonNegative) mono = new Mono(true, false, Slope.Positive_);
+                else if (Slope.NonPositive) mono = new Mono(false, true, Slope.Negative_);
+            }
+            Affine = affine || mono.IsConstant;
+            Range = range; Mono = mono; Bounded = (bounded || mono.IsConstant || range.IsFinite) && !range.Overflowed; Shape = shape;
             AwayFromZero = awayFromZero || range.AwayFromZero || mono.IsConstant && !range.ContainsZero;
         }
         public Interval Range { get; }
@@ -40,6 +57,11 @@ namespace DerivSpec.Language.Semantics
         public Shape? Shape { get; }
         /// <summary>For every fixed value of the parameters, |e| ≥ ε &gt; 0 over the variable (so 1/e is bounded).</summary>
         public bool AwayFromZero { get; }
+        /// <summary>An enclosure of the derivative in the variable wherever it exists (ℝ when unknown).</summary>
+        public Interval Slope { get; }
+        /// <summary>α + β·v with α, β constant in the variable v (for fixed parameters).</summary>
+        public bool Affine { get; }
+        public Fact WithSlope(Interval slope, bool affine) => new Fact(Range, Mono, Bounded, Shape, AwayFromZero, slope, affine);
     }
 
     /// <summary>
@@ -144,9 +166,8 @@ namespace DerivSpec.Language.Semantics
         {
             var declared = _family.Declared;
             FamilyFacts facts = Analyze();
-            WarnDomains();
+            bool ok = WarnDomains();
             if (declared == ShapeProperties.None) return true;
-            bool ok = true;
             var fin = facts.Final;
             string name = _family.Name;
             bool first = _family.Kind == FamilyKind.FirstOrder, second = _family.Kind == FamilyKind.SecondOrder;
@@ -289,13 +310,20 @@ namespace DerivSpec.Language.Semantics
             }
             string detail = node switch
             {
-                Binary b when b.Op == BinaryOp.Add || b.Op == BinaryOp.Subtract => $"'{Short(node)}' combines a term that is {Get(b.Left).Mono} with one that is {Get(b.Right).Mono}",
+                Binary b when b.Op == BinaryOp.Add => $"'{Short(node)}' combines a term that is {Get(b.Left).Mono} with one that is {Get(b.Right).Mono}{SlopeNote(node)}",
+                Binary b when b.Op == BinaryOp.Subtract => $"'{Short(node)}' subtracts a term that is {Get(b.Right).Mono} from one that is {Get(b.Left).Mono}{SlopeNote(node)}",
                 Binary b when b.Op == BinaryOp.Multiply || b.Op == BinaryOp.Divide => $"in '{Short(node)}' the factors range over {Get(b.Left).Range} and {Get(b.Right).Range}, so the product's direction is unknown",
                 Call c when c.Fn == Function.Square || c.Fn == Function.Abs => $"the argument of '{Short(node)}' ranges over {Get(c.Arg).Range}, which contains both signs",
                 Integral i => $"the integrand of '{Short(node)}' ranges over {IntegrandRange(i)}, which contains both signs",
                 _ => $"'{Short(node)}' is not monotone in z",
             };
             return (node, detail);
+        }
+
+        private string SlopeNote(Expr e)
+        {
+            var slope = Get(e).Slope;
+            return double.IsInfinity(slope.Lo) && double.IsInfinity(slope.Hi) ? "" : $", and its derivative ranges over {slope}, which contains both signs";
         }
 
         private Interval IntegrandRange(Integral i) => Get(i).Range.IsZero ? Interval.Point(0) : _integrandRanges.TryGetValue(i, out var r) ? r : Interval.All;
@@ -342,6 +370,8 @@ namespace DerivSpec.Language.Semantics
             }
             string detail = node switch
             {
+                _ when Get(node).Range.Overflowed =>
+                    $": its exact value exceeds the largest double (range {Get(node).Range}), so the decoder computes ±∞",
                 Binary div when div.Op == BinaryOp.Divide && Get(div.Left).Bounded =>
                     $": its divisor '{Short(div.Right)}' (range {Get(div.Right).Range}) is not bounded away from 0",
                 Var v when v.Kind == VarKind.Z => "",
@@ -373,11 +403,16 @@ namespace DerivSpec.Language.Semantics
 
         private readonly List<(Expr Node, string What, string Why)> _domainIssues = new List<(Expr, string, string)>();
 
-        private void WarnDomains()
+        private bool WarnDomains()
         {
+            // A family that declares a property must be defined everywhere: its proof is about real values, and a
+            // NaN or a pole would void it. Without declared properties the issue is a warning.
+            bool declared = _family.Declared != ShapeProperties.None;
             foreach (var (node, what, why) in _domainIssues)
-                _d.Report(DiagnosticCatalog.PossiblyUndefined, SpanOf(node), what, why);
+                _d.Report(declared ? DiagnosticCatalog.UndefinedInProvenFamily : DiagnosticCatalog.PossiblyUndefined, SpanOf(node), what, why);
+            bool any = _domainIssues.Count > 0;
             _domainIssues.Clear();
+            return !(declared && any);
         }
 
         // ------------------------------------------------------------------ the analysis
@@ -393,9 +428,71 @@ namespace DerivSpec.Language.Semantics
         private Fact Eval(Expr e)
         {
             if (_memo.TryGetValue(e, out var known)) return known;
-            var f = EvalCore(e);
+            var f = WithSlope(e, EvalCore(e));
             _memo[e] = f;
             return f;
+        }
+
+        // Kept out of Eval's frame: Eval and EvalCore recurse once per level of the expression.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private Fact WithSlope(Expr e, Fact f)
+        {
+            var (slope, affine) = SlopeOf(e, f);
+            return f.WithSlope(slope, affine);
+        }
+
+        /// <summary>
+        /// An enclosure of de/dv (forward-mode differentiation in interval arithmetic) and whether e is affine in v.
+        /// The children are already in the memo.
+        /// </summary>
+        private (Interval Slope, bool Affine) SlopeOf(Expr e, Fact f)
+        {
+            var zero = Interval.Point(0);
+            if (f.Mono.IsConstant) return (zero, true);
+            switch (e)
+            {
+                case Var v:
+                    return v.Kind == VarKind.Z || v.Kind == VarKind.X ? (Interval.Point(1), true) : v.Kind == VarKind.Net ? (Interval.All, false) : (zero, true);
+                case Unary u:
+                    {
+                        var a = Get(u.Operand);
+                        return (-a.Slope, a.Affine);
+                    }
+                case Binary b:
+                    {
+                        var l = Get(b.Left);
+                        var r = Get(b.Right);
+                        switch (b.Op)
+                        {
+                            case BinaryOp.Add: return (l.Slope + r.Slope, l.Affine && r.Affine);
+                            case BinaryOp.Subtract: return (l.Slope - r.Slope, l.Affine && r.Affine);
+                            case BinaryOp.Multiply:
+                                // (ab)′ = a′·b + a·b′
+                                return (l.Slope * r.Range + l.Range * r.Slope, l.Affine && r.Mono.IsConstant || r.Affine && l.Mono.IsConstant);
+                            case BinaryOp.Divide:
+                                if (r.Mono.IsConstant && !r.Range.ContainsZero) return (l.Slope * r.Range.Reciprocal(), l.Affine);
+                                return (Interval.All, false);
+                            default:
+                                if (b.Right is Num n && n.Value == 2) return (Interval.Point(2) * l.Range * l.Slope, false);
+                                return (Interval.All, false);
+                        }
+                    }
+                case Call c:
+                    {
+                        var a = Get(c.Arg);
+                        var facts = FunctionFacts.For(c.Fn);
+                        if (facts.MayBeUndefined(a.Range)) return (Interval.All, false);
+                        return (facts.Derivative(a.Range) * a.Slope, false);
+                    }
+                case Integral i:
+                    {
+                        // I′(z) = b(z); I is affine when b is constant.
+                        var body = Get(i.Body);
+                        return (body.Range, body.Mono.IsConstant);
+                    }
+                default:
+                    return (Interval.All, false);
+            }
         }
 
         private Fact EvalCore(Expr e)
@@ -535,8 +632,15 @@ namespace DerivSpec.Language.Semantics
             if (shape == null && l.Shape != null && r.Shape != null && l.Shape.Kind == ShapeKind.Crossing && r.Shape.Kind == ShapeKind.Crossing
                 && AnchorsEqual(l.Shape.Anchor, r.Shape.Anchor))
                 shape = new Shape(l.Shape.Dir == r.Shape.Dir ? ShapeKind.Valley : ShapeKind.Peak, l.Shape.Anchor, 0, true);
+            // Two affine crossings β₁(v − a)·β₂(v − b) = β₁β₂(v − a)(v − b): a quadratic whose vertex is (a + b)/2, a strict
+            // Valley when the directions agree (β₁β₂ > 0) and a strict Peak when they differ.
+            if (shape == null && l.Shape != null && r.Shape != null && l.Shape.Kind == ShapeKind.Crossing && r.Shape.Kind == ShapeKind.Crossing
+                && l.Affine && r.Affine)
+                shape = new Shape(l.Shape.Dir == r.Shape.Dir ? ShapeKind.Valley : ShapeKind.Peak, Midpoint(l.Shape.Anchor, r.Shape.Anchor), 0, true);
             return new Fact(range, mono, l.Bounded && r.Bounded, shape, l.AwayFromZero && r.AwayFromZero);
         }
+
+        private static Expr Midpoint(Expr a, Expr b) => new Binary(BinaryOp.Multiply, new Binary(BinaryOp.Add, a, b), new Num(0.5));
 
         /// <summary>Shape of h·u where h carries the shape and u is the other factor.</summary>
         private static Shape? ProductShape(Fact h, Fact u)
@@ -580,42 +684,9 @@ namespace DerivSpec.Language.Semantics
 
         private Fact Power(Binary node, Fact l, Fact r)
         {
-            if (node.Right is Num n)
-            {
-                double c = n.Value;
-                if (c == 2) return SquareFact(l);
-                if (c == 1) return l;
-                if (c == 0) return new Fact(Interval.Point(1), Mono.Constant, true);
-                bool integer = c == Math.Floor(c) && Math.Abs(c) < 1e9;
-                bool odd = integer && Math.Abs(c % 2) == 1;
-                if (integer && odd && c > 0)
-                {
-                    var range = l.Range.MapIncreasing(v => Math.Pow(v, c));
-                    return new Fact(range, l.Mono, l.Bounded, l.Shape != null && l.Shape.IsCrossingLike ? l.Shape : null);
-                }
-                if (integer && !odd && c > 0)
-                {
-                    // |a|^c: like square.
-                    var sq = SquareFact(l);
-                    var range = sq.Range.MapIncreasing(v => Math.Pow(v, c / 2));
-                    return new Fact(range, sq.Mono, l.Bounded, sq.Shape);
-                }
-                if (c > 0)
-                {
-                    if (!l.Range.NonNegative) _domainIssues.Add((node, "'" + Short(node) + "'", $"the base ranges over {l.Range} but a fractional power needs a base ≥ 0"));
-                    var baseRange = l.Range.NonNegative ? l.Range : new Interval(0, false, Math.Max(0, l.Range.Hi), l.Range.HiOpen);
-                    return new Fact(baseRange.MapIncreasing(v => Math.Pow(v, c)), l.Range.NonNegative ? l.Mono : Mono.Unknown, l.Bounded);
-                }
-                // c < 0: decreasing on (0, ∞).
-                if (!l.Range.Positive_)
-                {
-                    _domainIssues.Add((node, "'" + Short(node) + "'", $"the base ranges over {l.Range} but a negative power needs a base > 0"));
-                    return new Fact(Interval.All, Mono.Unknown, false);
-                }
-                var recip = Reciprocal(l);
-                var rr = recip.Range;
-                return new Fact(rr.MapIncreasing(v => Math.Pow(v, -c)), recip.Mono, recip.Bounded);
-            }
+            // A number, or a negated number (a literal is never negative: `a ^ -3` is a ^ (−3)).
+            if (node.Right is Num n) return ConstantPower(node, l, n.Value);
+            if (node.Right is Unary { Operand: Num m }) return ConstantPower(node, l, -m.Value);
             // General a^b = exp(b·log a) for a > 0.
             if (!l.Range.Positive_)
             {
@@ -625,6 +696,63 @@ namespace DerivSpec.Language.Semantics
             var logA = CallFact(null, l, Function.Log);
             var prod = Multiply(r, logA, node.Right, null);
             return CallFact(null, prod, Function.Exp);
+        }
+
+        /// <summary>
+        /// a ^ c for a number c. Every double of magnitude ≥ 2⁵² is an integer, and c % 2 (fmod) is exact, so integer
+        /// exponents of any size are recognised: odd ones are strictly increasing through 0, even ones are |a|^c (like
+        /// square). A fractional c needs a ≥ 0 (a &gt; 0 when c &lt; 0); a negative integer c needs a ≠ 0.
+        /// </summary>
+        private Fact ConstantPower(Binary node, Fact l, double c)
+        {
+            if (c == 0) return new Fact(Interval.Point(1), Mono.Constant, true);
+            if (c == 1) return l;
+            if (c == 2) return SquareFact(l);
+            bool integer = c == Math.Floor(c);
+            if (c < 0)
+            {
+                bool ok = integer ? !l.Range.ContainsZero : l.Range.Positive_;
+                if (!ok)
+                {
+                    _domainIssues.Add((node, "'" + Short(node) + "'", $"the base ranges over {l.Range} but a negative power needs a base "
+                        + (integer ? "≠ 0" : "> 0")));
+                    return new Fact(Interval.All, l.Mono.IsConstant ? Mono.Constant : Mono.Unknown, false);
+                }
+                return Reciprocal(ConstantPower(node, l, -c));
+            }
+            if (integer)
+            {
+                if (Math.Abs(c % 2) == 1)
+                {
+                    // Odd: strictly increasing with 0 ↦ 0, so crossings and sign changes keep their anchor.
+                    var range = PowImage(l.Range, c, odd: true);
+                    return new Fact(range, l.Mono, l.Bounded, l.Shape != null && l.Shape.IsCrossingLike ? l.Shape : null);
+                }
+                var sq = SquareFact(l);
+                return new Fact(PowImage(l.Range.Abs(), c, odd: false), sq.Mono, l.Bounded, sq.Shape);
+            }
+            if (!l.Range.NonNegative)
+                _domainIssues.Add((node, "'" + Short(node) + "'", $"the base ranges over {l.Range} but a fractional power needs a base ≥ 0"));
+            var baseRange = Interval.Overlap(l.Range, Interval.NonNegativeReals);
+            if (baseRange == null) return new Fact(Interval.All, Mono.Unknown, false);
+            return new Fact(PowImage(baseRange.Value, c, odd: false), l.Range.NonNegative ? l.Mono : Mono.Unknown, l.Bounded);
+        }
+
+        /// <summary>Image of v ↦ v^c (c &gt; 0) on a, where it is increasing: all of ℝ for an odd integer c, otherwise a ≥ 0.</summary>
+        private static Interval PowImage(Interval a, double c, bool odd)
+        {
+            static (double, bool) End(double v, bool open, double c, bool down)
+            {
+                // ±∞, 0 and 1 are fixed points of v ↦ v^c (c > 0), and so is −1 for the odd c that reach negative bases.
+                if (double.IsInfinity(v) || v == 0 || v == 1 || v == -1) return (v, open);
+                double p = Math.Pow(v, c);
+                return (down ? Fp.WidenDown(p) : Fp.WidenUp(p), true);
+            }
+            var (lo, loOpen) = End(a.Lo, a.LoOpen, c, down: true);
+            var (hi, hiOpen) = End(a.Hi, a.HiOpen, c, down: false);
+            var signs = (a.Attains(0) ? Signs.Zero : Signs.None) | (a.Hi > 0 ? Signs.Pos : Signs.None) | (odd && a.Lo < 0 ? Signs.Neg : Signs.None);
+            bool overflow = a.Overflowed || double.IsInfinity(lo) && !double.IsInfinity(a.Lo) || double.IsInfinity(hi) && !double.IsInfinity(a.Hi);
+            return new Interval(lo, loOpen, hi, hiOpen).WithSigns(signs).MarkOverflow(overflow);
         }
 
         private static Fact SquareFact(Fact a)
@@ -648,57 +776,29 @@ namespace DerivSpec.Language.Semantics
         private Fact CallFact(Call? node, Fact a, Function? fnOverride = null)
         {
             var fn = fnOverride ?? node!.Fn;
-            switch (fn)
+            var facts = FunctionFacts.For(fn);
+            if (facts.Shape == FunctionShape.Even)
             {
-                case Function.Square:
-                    return SquareFact(a);
-                case Function.Abs:
-                    {
-                        var sq = SquareFact(a);
-                        return new Fact(a.Range.Abs(), sq.Mono, a.Bounded, sq.Shape);
-                    }
-                case Function.Log:
-                    if (node != null && !a.Range.Positive_)
-                        _domainIssues.Add((node, "'" + Short(node) + "'", $"its argument ranges over {a.Range} but log needs values > 0"));
-                    break;
+                var sq = SquareFact(a);
+                return fn == Function.Square ? sq : new Fact(facts.Image(a.Range), sq.Mono, a.Bounded, sq.Shape);
             }
-            // Strictly increasing functions: ranges map end to end, monotonicity and peak/valley shapes are kept.
-            Func<double, double> f = fn switch
+            if (node != null && facts.MayBeUndefined(a.Range))
             {
-                Function.Softplus => Softplus,
-                Function.Sigmoid => v => double.IsNegativeInfinity(v) ? 0 : double.IsPositiveInfinity(v) ? 1 : 1 / (1 + Math.Exp(-v)),
-                Function.Exp => Math.Exp,
-                Function.Tanh => v => double.IsNegativeInfinity(v) ? -1 : double.IsPositiveInfinity(v) ? 1 : Math.Tanh(v),
-                _ => v => v <= 0 ? double.NegativeInfinity : Math.Log(v),
-            };
-            var arg = a.Range;
-            if (fn == Function.Log && !arg.Positive_) arg = new Interval(0, true, Math.Max(arg.Hi, 0), arg.Hi <= 0 || arg.HiOpen);
-            var range = arg.MapIncreasing(f);
-            // Rounding must not turn a strict bound into an attained one: f(v) of a finite v is never 0 for these.
-            if (fn != Function.Tanh && fn != Function.Log && range.Lo <= 0) range = new Interval(0, true, Math.Max(range.Hi, 0), range.HiOpen || range.Hi <= 0);
-            if (fn == Function.Sigmoid && range.Hi >= 1) range = new Interval(range.Lo, range.LoOpen, 1, true);
-            if (fn == Function.Tanh)
-            {
-                double lo = Math.Max(range.Lo, -1), hi = Math.Min(range.Hi, 1);
-                range = new Interval(lo, range.LoOpen || lo <= -1, hi, range.HiOpen || hi >= 1);
+                string need = facts.Domain.Lo == 0 && facts.Domain.LoOpen && double.IsPositiveInfinity(facts.Domain.Hi) ? "values > 0" : "values in " + facts.Domain;
+                _domainIssues.Add((node, "'" + Short(node) + "'", $"its argument ranges over {a.Range} but {facts.Name} needs {need}"));
             }
+            // Strictly increasing on its domain: ranges map end to end, monotonicity and peak/valley shapes are kept.
+            var range = facts.Image(a.Range);
             Shape? shape = null;
             if (a.Shape != null)
             {
                 if (a.Shape.Kind == ShapeKind.Valley || a.Shape.Kind == ShapeKind.Peak) shape = a.Shape;
-                else if (fn == Function.Tanh) shape = a.Shape; // tanh(0) = 0 keeps crossings and sign changes
+                else if (facts.KeepsCrossings) shape = a.Shape; // f(0) = 0 keeps crossings and sign changes
             }
-            bool bounded = fn == Function.Sigmoid || fn == Function.Tanh
-                || fn != Function.Log && a.Bounded
-                || fn == Function.Log && a.Bounded && (a.Range.Lo > 0 || a.Mono.IsConstant && a.Range.Positive_);
+            bool bounded = facts.AlwaysBounded
+                || a.Bounded && (facts.Total || a.Range.Lo > facts.Domain.Lo && a.Range.Hi < facts.Domain.Hi
+                                 || a.Mono.IsConstant && !facts.MayBeUndefined(a.Range));
             return new Fact(range, a.Mono, bounded, shape);
-        }
-
-        private static double Softplus(double v)
-        {
-            if (double.IsNegativeInfinity(v)) return 0;
-            if (double.IsPositiveInfinity(v)) return double.PositiveInfinity;
-            return v > 30 ? v : Math.Log(1 + Math.Exp(v));
         }
     }
 }

@@ -114,6 +114,8 @@ public class GoldenTests
             "DSPEC2005 2:29-2:42 Cannot prove 'bounded' for family 'f': s(z) = ∫₀ᶻ e(τ) dτ is unbounded over z ∈ ℝ unless e is identically 0; add a bounded output map such as 'map sigmoid(x)'."),
         ("DSPEC2006", H + "  family f: dx/dz = log(net)\n}\n",
             "DSPEC2006 2:21-2:29 'log(net)' may be undefined: its argument ranges over (-∞, ∞) but log needs values > 0."),
+        ("DSPEC2007", H + "  family f increasing: dx/dz = net ^ 0.5\n}\n",
+            "DSPEC2007 2:32-2:41 'net ^ 0.5' may be undefined: the base ranges over (-∞, ∞) but a fractional power needs a base ≥ 0; a family that declares properties must be defined for every z and every allowed parameter value."),
     };
 
     public static IEnumerable<object[]> CaseIndices() => Enumerable.Range(0, Cases.Length).Select(i => new object[] { i, Cases[i].Id });
