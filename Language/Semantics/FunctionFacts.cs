@@ -22,11 +22,11 @@ namespace DerivSpec.Language.Semantics
     /// </summary>
     internal sealed class FunctionFacts
     {
-        private FunctionFacts(Function fn, string name, FunctionShape shape, Interval domain, Interval codomain,
+        private FunctionFacts(Function fn, FunctionShape shape, Interval domain, Interval codomain,
             double zeroAt, bool alwaysBounded, Func<double, double> approx, (double X, double Y)[] exactPoints,
             double limitAtDomainLo, double limitAtDomainHi, Func<Interval, Interval> derivative)
         {
-            Fn = fn; Name = name; Shape = shape; Domain = domain; Codomain = codomain; ZeroAt = zeroAt;
+            Fn = fn; Shape = shape; Domain = domain; Codomain = codomain; ZeroAt = zeroAt;
             AlwaysBounded = alwaysBounded; _approx = approx; _exactPoints = exactPoints;
             _limitLo = limitAtDomainLo; _limitHi = limitAtDomainHi; _derivative = derivative;
         }
@@ -37,7 +37,8 @@ namespace DerivSpec.Language.Semantics
         private readonly Func<Interval, Interval> _derivative;
 
         public Function Fn { get; }
-        public string Name { get; }
+        /// <summary>Its name in .dspec text, from the vocabulary entry (<see cref="FunctionVocabulary"/>).</summary>
+        public string Name => FunctionVocabulary.Of(Fn).Name;
         public FunctionShape Shape { get; }
         /// <summary>Where the function is defined (an argument outside makes the value undefined).</summary>
         public Interval Domain { get; }
@@ -104,51 +105,44 @@ namespace DerivSpec.Language.Semantics
         private static readonly Interval R = Interval.All;
         private static readonly Interval Pos = Interval.Positive;
 
-        /// <summary>The facts of <paramref name="fn"/>; throws for a value that is not a member of the enum.</summary>
-        public static FunctionFacts For(Function fn) => fn switch
-        {
-            Function.Softplus => s_softplus,
-            Function.Sigmoid => s_sigmoid,
-            Function.Exp => s_exp,
-            Function.Log => s_log,
-            Function.Tanh => s_tanh,
-            Function.Square => s_square,
-            Function.Abs => s_abs,
-            _ => throw new ArgumentOutOfRangeException(nameof(fn), fn, "no prover facts for this function; add them to FunctionFacts"),
-        };
+        /// <summary>The facts of <paramref name="fn"/>: those of its vocabulary entry (<see cref="FunctionInfo.Facts"/>, the one
+        /// list of functions); throws for a value that is not a member of the enum.</summary>
+        public static FunctionFacts For(Function fn) => Enum.IsDefined(typeof(Function), fn)
+            ? FunctionVocabulary.Of(fn).Facts
+            : throw new ArgumentOutOfRangeException(nameof(fn), fn, "not a function of the language");
 
         // softplus(v) = log(1 + eᵛ): (0, ∞), no zero; derivative sigmoid(v) ∈ (0, 1).
-        private static readonly FunctionFacts s_softplus = new FunctionFacts(Function.Softplus, "softplus", FunctionShape.Increasing,
+        internal static readonly FunctionFacts Softplus = new FunctionFacts(Function.Softplus, FunctionShape.Increasing,
             R, Pos, double.NaN, false, Fp.Softplus, Array.Empty<(double, double)>(), 0, double.PositiveInfinity,
             _ => Interval.Open(0, 1));
 
         // sigmoid(v) = 1/(1 + e⁻ᵛ): (0, 1), sigmoid(0) = 1/2; derivative σ(1 − σ) ∈ (0, 1/4].
-        private static readonly FunctionFacts s_sigmoid = new FunctionFacts(Function.Sigmoid, "sigmoid", FunctionShape.Increasing,
+        internal static readonly FunctionFacts Sigmoid = new FunctionFacts(Function.Sigmoid, FunctionShape.Increasing,
             R, Interval.Open(0, 1), double.NaN, true, Fp.Sigmoid, new[] { (0.0, 0.5) }, 0, 1,
             _ => new Interval(0, true, 0.25, false));
 
         // exp: (0, ∞), exp(0) = 1; derivative exp(v).
-        private static readonly FunctionFacts s_exp = new FunctionFacts(Function.Exp, "exp", FunctionShape.Increasing,
+        internal static readonly FunctionFacts Exp = new FunctionFacts(Function.Exp, FunctionShape.Increasing,
             R, Pos, double.NaN, false, Math.Exp, new[] { (0.0, 1.0) }, 0, double.PositiveInfinity,
             a => For(Function.Exp).Image(a));
 
         // log: defined on (0, ∞), onto ℝ, log(1) = 0; derivative 1/v.
-        private static readonly FunctionFacts s_log = new FunctionFacts(Function.Log, "log", FunctionShape.Increasing,
+        internal static readonly FunctionFacts Log = new FunctionFacts(Function.Log, FunctionShape.Increasing,
             Pos, R, 1, false, Math.Log, new[] { (1.0, 0.0) }, double.NegativeInfinity, double.PositiveInfinity,
             a => a.Positive_ ? a.Reciprocal() : Interval.All);
 
         // tanh: (−1, 1), tanh(0) = 0 (odd); derivative 1 − tanh² ∈ (0, 1].
-        private static readonly FunctionFacts s_tanh = new FunctionFacts(Function.Tanh, "tanh", FunctionShape.Increasing,
+        internal static readonly FunctionFacts Tanh = new FunctionFacts(Function.Tanh, FunctionShape.Increasing,
             R, Interval.Open(-1, 1), 0, true, Math.Tanh, new[] { (0.0, 0.0) }, -1, 1,
             _ => new Interval(0, true, 1, false));
 
         // square: [0, ∞), zero at 0, even; derivative 2v.
-        private static readonly FunctionFacts s_square = new FunctionFacts(Function.Square, "square", FunctionShape.Even,
+        internal static readonly FunctionFacts Square = new FunctionFacts(Function.Square, FunctionShape.Even,
             R, Interval.NonNegativeReals, 0, false, v => v * v, new[] { (0.0, 0.0) }, double.PositiveInfinity, double.PositiveInfinity,
             a => Interval.Point(2) * a);
 
         // abs: [0, ∞), zero at 0, even; derivative sign(v) ∈ [−1, 1] (almost everywhere; abs is 1-Lipschitz).
-        private static readonly FunctionFacts s_abs = new FunctionFacts(Function.Abs, "abs", FunctionShape.Even,
+        internal static readonly FunctionFacts Abs = new FunctionFacts(Function.Abs, FunctionShape.Even,
             R, Interval.NonNegativeReals, 0, false, Math.Abs, new[] { (0.0, 0.0) }, double.PositiveInfinity, double.PositiveInfinity,
             _ => new Interval(-1, false, 1, false));
 

@@ -113,20 +113,14 @@ public class VocabularyTests
     }
 
     [Fact]
-    public void EveryFunctionHasProverFactsUnderTheSameName()
+    public void EveryFunctionHasProverFactsInItsEntry()
     {
-        // The prover's per-function facts (Semantics/FunctionFacts.cs, static For(Function) with a Name) come with the prover
-        // work; found by reflection so this test needs no change when they land. Until then there is nothing to check.
-        var facts = typeof(DspecCompiler).Assembly.GetType("DerivSpec.Language.Semantics.FunctionFacts");
-        if (facts is null) return;
-        var of = facts.GetMethod("For", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static, null, new[] { typeof(Function) }, null);
-        Assert.NotNull(of);
         foreach (var e in FunctionVocabulary.All)
         {
-            var entry = of!.Invoke(null, new object[] { e.Function });   // throws for a member without facts
-            Assert.NotNull(entry);
-            var name = facts.GetProperty("Name")?.GetValue(entry);
-            if (name is not null) Assert.Equal(e.Name, name);
+            Assert.NotNull(e.Facts);
+            Assert.Equal(e.Function, e.Facts.Fn);
+            Assert.Same(e.Facts, DerivSpec.Language.Semantics.FunctionFacts.For(e.Function));
+            Assert.Equal(e.Name, e.Facts.Name);
         }
     }
 
