@@ -23,6 +23,25 @@ namespace DerivSpec.Generator
         public static string Version { get; } =
             typeof(ModelEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
+        /// <summary>
+        /// The spec identity of <paramref name="model"/>: <c>"sha256:"</c> and the lowercase hex SHA-256 of the UTF-8
+        /// canonical text of the checked model (<see cref="DspecPrinter.Print(CheckedModel)"/>) without its namespace. Two
+        /// .dspec texts that give the same checked model (they differ in layout or comments, write out a default or leave
+        /// it implicit) or differ only in the namespace have the same identity; any change to what the model means (a family, property, expression, parameter,
+        /// network, likelihood or hyperparameter) gives another. Saved model files record it.
+        /// </summary>
+        public static string SpecIdentity(CheckedModel model)
+        {
+            if (model is null) throw new ArgumentNullException(nameof(model));
+            string text = DspecPrinter.Print(model with { Namespace = null });
+            byte[] hash;
+            using (var sha = System.Security.Cryptography.SHA256.Create())
+                hash = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+            var sb = new StringBuilder("sha256:", 7 + 2 * hash.Length);
+            foreach (byte b in hash) sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+            return sb.ToString();
+        }
+
         /// <summary>The hint name of a model's source: "Namespace.Model.g.cs" (or "Model.g.cs" in the global namespace).</summary>
         public static string HintName(string? ns, string model) =>
             (string.IsNullOrEmpty(ns) ? "" : ns + ".") + model + ".g.cs";
@@ -88,6 +107,9 @@ namespace DerivSpec.Generator
             w.Line("/// <summary>Gauss–Legendre order n declared in the .dspec.</summary>");
             w.Line("public const int DeclaredQuadratureOrder = " + CodeWriter.Int(m.QuadratureOrder) + ";");
             w.Line();
+            w.Line("/// <summary>Spec identity: SHA-256 of the checked model's canonical text (layout, comments and namespace do not change it). Save records it; Load checks it.</summary>");
+            w.Line("public const string DeclaredSpecIdentity = " + CodeWriter.String(SpecIdentity(m)) + ";");
+            w.Line();
 
             // ---- defaults and layout ---------------------------------------------------------------------------
             w.Line("/// <summary>Likelihood, encoder and loss hyperparameters declared in the .dspec (or their documented defaults).</summary>");
@@ -119,14 +141,15 @@ namespace DerivSpec.Generator
             w.Indent();
             foreach (var p in plan.Parameters) w.Line(ParameterLayout(p) + ",");
             w.Outdent();
-            w.Line("});");
+            w.Line("},");
+            w.Line("specIdentity: DeclaredSpecIdentity);");
             w.Outdent();
             w.Line();
 
             // ---- construction ----------------------------------------------------------------------------------
             const string Device = "global::TorchSharp.torch.Device";
             const string ScalarType = "global::TorchSharp.torch.ScalarType";
-            w.Line("/// <summary>Creates the decoder for <paramref name=\"features\"/> features (parameters initialised on the CPU from torch's seed, then moved to <paramref name=\"device\"/>).</summary>");
+            w.Line("/// <summary>Creates the decoder for <paramref name=\"features\"/> features (parameters drawn on the CPU from torch's generator, then moved to <paramref name=\"device\"/>; a model constructed or trained with a seed draws them again from that seed).</summary>");
             w.Line("public " + cls + "(int features, " + Device + "? device = null, " + ScalarType + " dtype = " + ScalarType + ".Float32)");
             w.Line("    : base(" + CodeWriter.String(m.Name) + ", ModelLayout, features, device, dtype)");
             w.Line("{");

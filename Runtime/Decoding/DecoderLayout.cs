@@ -84,10 +84,20 @@ public sealed class DecoderLayout
     /// <summary>Number of families that use the net (the net's output width is this times d).</summary>
     public int NetFamilies { get; }
 
+    /// <summary>The identity of the .dspec model this layout was generated from (<c>"sha256:…"</c> of the checked model;
+    /// see <see cref="Model.FamilyDecoder.SpecIdentity"/>), or "" for a hand-built layout.</summary>
+    public string SpecIdentity { get; }
+
     /// <summary>Creates and validates a layout.</summary>
+    /// <param name="latentDim">Latent dimension P.</param>
+    /// <param name="quadratureOrder">Gauss–Legendre order n.</param>
+    /// <param name="derivativeNet">Shape of the shared derivative network.</param>
+    /// <param name="families">Families in index order.</param>
+    /// <param name="parameters">Parameters in index order.</param>
+    /// <param name="specIdentity">The spec identity generated decoders pass (null or "" for none).</param>
     /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
     public DecoderLayout(int latentDim, int quadratureOrder, NetworkShape derivativeNet,
-        IReadOnlyList<FamilyLayout> families, IReadOnlyList<ParameterLayout> parameters)
+        IReadOnlyList<FamilyLayout> families, IReadOnlyList<ParameterLayout> parameters, string? specIdentity = null)
     {
         if (latentDim < 1 || latentDim > DspecLimits.MaxLatentDim)
             throw new ArgumentException($"Latent dimension must be between 1 and {DspecLimits.MaxLatentDim}, got {latentDim}.", nameof(latentDim));
@@ -126,5 +136,6 @@ public sealed class DecoderLayout
         for (int i = 0; i < families.Count; i++) slots[i] = families[i].UsesNet ? k++ : -1;
         NetSlots = slots;
         NetFamilies = k;
+        SpecIdentity = specIdentity ?? "";
     }
 }

@@ -32,6 +32,8 @@ public abstract class DerivativeDecoder : FamilyDecoder
     private readonly int[] _storageRow;          // parameter index → row in its raw tensor
     private readonly int _netLayers;
     private readonly double[] _logPriorConstants; // per parameter: the constant part of its log density
+    private readonly double[] _featureInit;       // initial raw values, one per row of the raw tensors
+    private readonly double[] _latentInit;
     private readonly PriorGroup[] _priorGroups;
 
     private IntegrationRule _integration = IntegrationRule.ShapePreserving;
@@ -187,6 +189,8 @@ public abstract class DerivativeDecoder : FamilyDecoder
             if (parameters[i].Shape == ParameterShape.Feature) { _storageRow[i] = featureInit.Count; featureInit.Add(raw); }
             else { _storageRow[i] = latentInit.Count; latentInit.Add(raw); }
         }
+        _featureInit = featureInit.ToArray();
+        _latentInit = latentInit.ToArray();
         if (featureInit.Count > 0)
         {
             var t = tensor(featureInit.ToArray(), dtype: dtype).unsqueeze(1).expand(featureInit.Count, features).contiguous();
@@ -201,6 +205,45 @@ public abstract class DerivativeDecoder : FamilyDecoder
         _priorGroups = GroupPriors(parameters, _storageRow);
 
         if (device is not null && device.type != DeviceType.CPU) this.to(device);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The .dspec model name.</remarks>
+    public override string SpecName => GetName();
+
+    /// <inheritdoc />
+    /// <remarks>From <see cref="DecoderLayout.SpecIdentity"/>: generated decoders pass their <c>DeclaredSpecIdentity</c>.</remarks>
+    public override string SpecIdentity => Layout.SpecIdentity;
+
+    /// <inheritdoc />
+    /// <remarks>The derivative network's weights and biases are drawn as the constructor draws them
+    /// (U(−1/√in, 1/√in), layer by layer, weight before bias) and every family parameter goes back to its
+    /// <c>init</c> value from the .dspec.</remarks>
+    public override void ResetParameters(TorchSharp.torch.Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        using var _ = no_grad();
+        for (int l = 0; l < _netLayers; l++)
+        {
+            var w = Param(WeightName(l));
+            double bound = 1.0 / Math.Sqrt(w.shape[1]);
+            Training.SeededInit.Uniform(w, bound, generator);
+            Training.SeededInit.Uniform(Param(BiasName(l)), bound, generator);
+        }
+        ResetRaw(FeatureRawName, _featureInit);
+        ResetRaw(LatentRawName, _latentInit);
+    }
+
+    private void ResetRaw(string name, double[] init)
+    {
+        if (init.Length == 0) return;
+        var t = Param(name);
+        using var values = tensor(init, dtype: t.dtype, device: t.device);
+        var shape = new long[t.dim()];
+        shape[0] = init.Length;
+        for (int i = 1; i < shape.Length; i++) shape[i] = 1;
+        using var view = values.view(shape);
+        t.copy_(view.expand_as(t));
     }
 
     private static string WeightName(int layer) => "net_w" + layer.ToString(System.Globalization.CultureInfo.InvariantCulture);

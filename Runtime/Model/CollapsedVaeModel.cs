@@ -17,11 +17,14 @@ public sealed record ModelOptions
     /// <summary>Floating dtype of the model (float32 default; float64 for checks).</summary>
     public ScalarType Dtype { get; init; } = ScalarType.Float32;
 
-    /// <summary>Seeds torch's generators before the encoder, likelihood and ξ are initialised (the decoder is created by the caller).</summary>
+    /// <summary>
+    /// Initialises every parameter at construction from this seed alone — the decoder's (a generated decoder's derivative
+    /// network and family parameters, though the caller created it), the encoder's, the likelihood's and ξ — with a
+    /// local generator (<see cref="CollapsedVaeModule.ResetParameters"/>; torch's global generators are not touched).
+    /// null = keep the values the modules were created with; a first <c>Train</c> with <see cref="TrainOptions.Seed"/>
+    /// then initialises them from that seed instead.
+    /// </summary>
     public long? Seed { get; init; }
-
-    /// <summary>An identity hash of the model specification supplied by the caller (e.g. of the .dspec text); checked by Load.</summary>
-    public string SpecHash { get; init; } = "";
 }
 
 /// <summary>Test-set evaluation.</summary>
@@ -46,6 +49,7 @@ public abstract class CollapsedVaeModel : IDisposable
 {
     private readonly List<EpochMetrics> history = new();
     private Device device = torch.CPU;
+    private bool initialisedFromSeed;   // parameters were drawn from a seed (ModelOptions.Seed or a first seeded Train)
 
     /// <summary>Builds the model around <paramref name="decoder"/>.</summary>
     protected CollapsedVaeModel(string modelName, FamilyDecoder decoder, ModelDefaults defaults, ModelOptions? options)
@@ -58,12 +62,16 @@ public abstract class CollapsedVaeModel : IDisposable
         if (decoder.Features < 1) throw new ArgumentException("The decoder has no features.", nameof(decoder));
         if (decoder.FamilyCount < 1) throw new ArgumentException("The decoder has no families.", nameof(decoder));
         Native.TorchLoader.EnsureLoaded();
-        if (options.Seed is long s) Seeding.Set(s);
         ModelName = modelName;
         Defaults = defaults;
         Options = options;
         Module = new CollapsedVaeModule(decoder, defaults.Likelihood, defaults.Encoder);
         Module.to(options.Dtype);
+        if (options.Seed is long s)
+        {
+            Module.ResetParameters(s);
+            initialisedFromSeed = true;
+        }
         // A decoder created on a GPU pulls the rest of the model there (the encoder etc. start on the CPU).
         var decoderDevice = decoder.parameters().Select(p => p.device).Concat(decoder.buffers().Select(b => b.device)).FirstOrDefault();
         if (decoderDevice is not null && decoderDevice.type != DeviceType.CPU) MoveTo(decoderDevice);
@@ -75,7 +83,7 @@ public abstract class CollapsedVaeModel : IDisposable
     /// <summary>The model-level settings (likelihood, encoder, α, β, γ, annealing).</summary>
     public ModelDefaults Defaults { get; }
 
-    /// <summary>Construction options (dtype, spec hash).</summary>
+    /// <summary>Construction options (dtype, seed).</summary>
     public ModelOptions Options { get; }
 
     /// <summary>The torch module (encoder, decoder, likelihood, ξ).</summary>
@@ -111,7 +119,10 @@ public abstract class CollapsedVaeModel : IDisposable
     // ------------------------------------------------------------------ training
 
     /// <summary>
-    /// Trains on <paramref name="data"/> (validated first). The data set is moved to the device once; each step indexes it
+    /// Trains on <paramref name="data"/> (validated first). With <see cref="TrainOptions.Seed"/> the run depends on the
+    /// seed alone: on a model's first training (not initialised from <see cref="ModelOptions.Seed"/>, never trained,
+    /// not loaded) every parameter is first initialised from the seed (<see cref="CollapsedVaeModule.ResetParameters"/>),
+    /// then the seed drives the shuffling and the reparameterisation noise. The data set is moved to the device once; each step indexes it
     /// there, runs in its own dispose scope and makes no host synchronisation; losses are read once per epoch.
     /// Throws <see cref="DataValidationException"/> for bad data, <see cref="TrainingDivergedException"/> when the loss
     /// becomes non-finite (parameters restored to the last good epoch) and <see cref="OperationCanceledException"/> on
@@ -151,7 +162,14 @@ public abstract class CollapsedVaeModel : IDisposable
     {
         long n = data.Samples;
         MoveTo(dev);
-        if (options.Seed is long seed) Seeding.Set(seed);
+        if (options.Seed is long seed)
+        {
+            // One seed covers everything: a model that has not been initialised from a seed, trained or loaded yet
+            // draws its initial parameters from this seed first (the decoder was created before any seed was set).
+            if (!initialisedFromSeed && !IsTrained && history.Count == 0) Module.ResetParameters(seed);
+            initialisedFromSeed = true;
+            Seeding.Set(seed);
+        }
         if (Module.Likelihood.IsCount && LibraryMean is null) LibraryMean = MeanLibrary(data);
         if (data.FeatureNames is not null) FeatureNames = data.FeatureNames;
 
@@ -398,14 +416,18 @@ public abstract class CollapsedVaeModel : IDisposable
     public void Save(string path) => ModelFile.Write(path, this);
 
     /// <summary>
-    /// Loads parameters saved by <see cref="Save"/> into this model. The file must come from the same model kind, family
-    /// names, spec hash, feature count, latent dimension and likelihood; otherwise (or when the file is corrupt)
-    /// a <see cref="ModelFileException"/> says what differs.
+    /// Loads parameters saved by <see cref="Save"/> into this model. The file must come from the same specification
+    /// (the decoder's <see cref="FamilyDecoder.SpecIdentity"/>: for a generated decoder, the checked .dspec model), model
+    /// kind, family names, feature count, latent dimension and likelihood; otherwise (or when the file is corrupt) a
+    /// <see cref="ModelFileException"/> says what differs and names both specifications.
     /// </summary>
-    public void Load(string path)
+    /// <param name="path">The model file.</param>
+    /// <param name="checkSpecIdentity">false skips the spec-identity check only (for a file saved before identities were
+    /// recorded, or a deliberate transfer to a changed .dspec whose parameters keep their shapes); the other checks stay.</param>
+    public void Load(string path, bool checkSpecIdentity = true)
     {
         var (header, state) = ModelFile.Read(path);
-        ModelFile.CheckCompatible(path, header, this);
+        ModelFile.CheckCompatible(path, header, this, checkSpecIdentity);
         ModelFile.LoadState(path, header, state, Module);
         FeatureNames = header.FeatureNames;
         LibraryMean = header.LibraryMean;

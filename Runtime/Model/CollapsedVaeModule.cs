@@ -30,6 +30,22 @@ public sealed class CollapsedVaeModule : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>
+    /// Initialises every parameter from <paramref name="seed"/> alone, with a local CPU generator (torch's global
+    /// generators are neither read nor changed): the decoder (<see cref="FamilyDecoder.ResetParameters"/>: a generated
+    /// decoder's derivative network and family parameters), then the encoder's and the likelihood's linear layers
+    /// (PyTorch's initialisation), and ξ = 0 (uniform φ). The likelihood's other parameters are constants at
+    /// construction and are left as they are.
+    /// </summary>
+    public void ResetParameters(long seed)
+    {
+        using var generator = Training.SeededInit.CreateGenerator(seed);
+        decoder.ResetParameters(generator);
+        Training.SeededInit.ResetLinearModules(encoder, generator);
+        Training.SeededInit.ResetLinearModules(likelihood, generator);
+        using (torch.no_grad()) xi.zero_();
+    }
+
     /// <summary>The encoder.</summary>
     public GaussianEncoder Encoder => encoder;
 

@@ -31,4 +31,24 @@ public abstract class FamilyDecoder : nn.Module<Tensor, Tensor>
     /// A scalar; zero when no parameter has a prior.
     /// </summary>
     public abstract Tensor LogPrior();
+
+    /// <summary>The name of the specification this decoder implements, as <c>Save</c> records it and <c>Load</c>'s
+    /// errors name it: the .dspec model name for generated decoders; the module name otherwise.</summary>
+    public virtual string SpecName => GetName();
+
+    /// <summary>
+    /// The identity of the specification this decoder implements: for a decoder generated from a .dspec,
+    /// <c>"sha256:…"</c> of the checked model's canonical text (equal for any two .dspec texts that differ only in
+    /// layout, comments or namespace; different when anything that the model means changes). <c>Save</c> records it
+    /// and <c>Load</c> checks it. "" (the default) for decoders without a specification.
+    /// </summary>
+    public virtual string SpecIdentity => "";
+
+    /// <summary>
+    /// Draws every randomly initialised parameter again from <paramref name="generator"/> and puts the others back to
+    /// their initial values, so that the decoder's initial state depends on the generator's seed alone. The default
+    /// resets every <see cref="TorchSharp.Modules.Linear"/> submodule as PyTorch initialises it and leaves other
+    /// parameters as they are: a decoder that draws other parameters at random overrides this.
+    /// </summary>
+    public virtual void ResetParameters(torch.Generator generator) => Training.SeededInit.ResetLinearModules(this, generator);
 }

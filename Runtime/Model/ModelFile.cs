@@ -28,8 +28,12 @@ public sealed record ModelFileHeader
     public string ModelName { get; init; } = "";
     /// <summary>Family names in index order.</summary>
     public string[] FamilyNames { get; init; } = Array.Empty<string>();
-    /// <summary>Caller-supplied spec hash.</summary>
-    public string SpecHash { get; init; } = "";
+    /// <summary>The name of the specification the decoder implements (<see cref="FamilyDecoder.SpecName"/>: the .dspec
+    /// model name for generated decoders); "" in format-2 files.</summary>
+    public string SpecName { get; init; } = "";
+    /// <summary>The decoder's <see cref="FamilyDecoder.SpecIdentity"/> (<c>"sha256:…"</c> of the checked .dspec model;
+    /// "" for a decoder without one); null in format-2 files, which did not record it.</summary>
+    public string? SpecIdentity { get; init; }
     /// <summary>d.</summary>
     public int Features { get; init; }
     /// <summary>Feature names, if the training data had them.</summary>
@@ -53,15 +57,21 @@ public sealed record TensorEntry(string Name, long[] Shape);
 /// <summary>
 /// Binary model file: "DSPECMDL", format version (int32), header length (int32), UTF-8 JSON header, payload length (int64),
 /// payload (every state tensor as little-endian float64, in header order), SHA-256 of header + payload.
+/// The header records the decoder's spec identity (format 3); format-2 files (no identity) are still read, and loading
+/// one needs <c>checkSpecIdentity: false</c>.
 /// Written to a temporary file in the same folder and renamed over the target, so a crash never leaves a half-written model.
 /// </summary>
 public static class ModelFile
 {
     /// <summary>Format tag in the header.</summary>
-    public const string FormatTag = "DerivSpec.Model/2";
+    public const string FormatTag = "DerivSpec.Model/3";
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("DSPECMDL");
-    // Version 2: the header stores vocabulary names (e.g. "Likelihood": "zinb"); version 1 stored enum numbers and is not read.
-    private const int Version = 2;
+    // Version 3: the header records the decoder's spec name and identity (and no longer the caller-supplied "SpecHash").
+    // Version 2: the header stores vocabulary names (e.g. "Likelihood": "zinb"); still read, without a spec identity.
+    // Version 1 stored enum numbers and is not read.
+    private const int Version = 3;
+    private const int OldestReadable = 2;
+    private static string TagOf(int version) => "DerivSpec.Model/" + version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     internal static void Write(string path, CollapsedVaeModel model)
     {
@@ -71,7 +81,8 @@ public static class ModelFile
         {
             ModelName = model.ModelName,
             FamilyNames = model.FamilyNames.ToArray(),
-            SpecHash = model.Options.SpecHash,
+            SpecName = model.Decoder.SpecName,
+            SpecIdentity = model.Decoder.SpecIdentity,
             Features = model.Features,
             FeatureNames = model.FeatureNames?.ToArray(),
             Likelihood = model.Defaults.Likelihood,
@@ -150,7 +161,8 @@ public static class ModelFile
             int version = r.ReadInt32();
             if (version == 1)
                 throw new ModelFileException($"'{path}' has model file format version 1, which stored the likelihood as an enum number; this DerivSpec reads version {Version}, which stores names. Train and save the model again with this version.");
-            if (version != Version) throw new ModelFileException($"'{path}' has model file format version {version}; this DerivSpec reads version {Version}.");
+            if (version < OldestReadable || version > Version)
+                throw new ModelFileException($"'{path}' has model file format version {version}; this DerivSpec reads versions {OldestReadable} to {Version}.");
             int hlen = r.ReadInt32();
             if (hlen < 2 || hlen > all.Length) throw Corrupt(path, "the header length is out of range");
             byte[] headerBytes = r.ReadBytes(hlen);
@@ -164,24 +176,41 @@ public static class ModelFile
             if (r.BaseStream.Position != all.Length) throw Corrupt(path, "there are unexpected bytes after the checksum");
             if (!hash.AsSpan().SequenceEqual(Hash(headerBytes, payload))) throw Corrupt(path, "the SHA-256 checksum does not match the contents");
             var header = JsonSerializer.Deserialize<ModelFileHeader>(headerBytes) ?? throw Corrupt(path, "the header is empty");
-            if (header.Format != FormatTag) throw Corrupt(path, $"unknown format tag '{header.Format}'");
+            if (header.Format != TagOf(version)) throw Corrupt(path, $"unknown format tag '{header.Format}' for format version {version}");
+            if (version < 3) header = header with { SpecIdentity = null };
             return (header, payload);
         }
         catch (EndOfStreamException ex) { throw new ModelFileException($"Model file '{path}' is corrupt: it is truncated.", ex); }
         catch (JsonException ex) { throw new ModelFileException($"Model file '{path}' is corrupt: its header cannot be read ({ex.Message}).", ex); }
     }
 
+    /// <summary>"'Paper' (sha256:…)", or "'Name' (no spec identity)" for a decoder without one.</summary>
+    private static string Describe(string name, string? identity) =>
+        $"'{name}' ({(string.IsNullOrEmpty(identity) ? "no spec identity" : identity)})";
+
     private static ModelFileException Corrupt(string path, string why) => new($"Model file '{path}' is corrupt: {why}.");
 
-    internal static void CheckCompatible(string path, ModelFileHeader h, CollapsedVaeModel m)
+    internal static void CheckCompatible(string path, ModelFileHeader h, CollapsedVaeModel m, bool checkSpecIdentity = true)
     {
         var problems = new List<string>();
         if (h.ModelName != m.ModelName) problems.Add($"model kind {h.ModelName} (this model: {m.ModelName})");
         if (!h.FamilyNames.SequenceEqual(m.FamilyNames)) problems.Add($"families [{string.Join(", ", h.FamilyNames)}] (this model: [{string.Join(", ", m.FamilyNames)}])");
-        if (h.SpecHash != m.Options.SpecHash) problems.Add($"spec hash '{h.SpecHash}' (this model: '{m.Options.SpecHash}')");
         if (h.Features != m.Features) problems.Add($"{h.Features} features (this model: {m.Features})");
         if (h.LatentDim != m.LatentDim) problems.Add($"latent dimension {h.LatentDim} (this model: {m.LatentDim})");
         if (h.Likelihood != m.Defaults.Likelihood) problems.Add($"{h.Likelihood} likelihood (this model: {m.Defaults.Likelihood})");
+        string also = problems.Count > 0 ? " It also differs in: " + string.Join("; ", problems) + "." : "";
+        if (checkSpecIdentity && h.SpecIdentity is null)
+            throw new ModelFileException(
+                $"Model file '{path}' was saved before spec identities were recorded (format version 2), so it cannot be checked " +
+                $"against this model's specification {Describe(m.Decoder.SpecName, m.Decoder.SpecIdentity)}. Load it with " +
+                "checkSpecIdentity: false if it was saved from the same .dspec, or train and save it again." + also);
+        var identity = m.Decoder.SpecIdentity;
+        if (checkSpecIdentity && !string.Equals(h.SpecIdentity, identity, StringComparison.Ordinal))
+            throw new ModelFileException(
+                $"Model file '{path}' was saved from specification {Describe(h.SpecName, h.SpecIdentity)}, but this model's decoder " +
+                $"implements {Describe(m.Decoder.SpecName, identity)}: the specifications differ (a family, a property, an " +
+                "expression, a parameter or a setting changed), so the saved parameters would not mean what they meant. Load " +
+                "it into a decoder generated from the same .dspec, or pass checkSpecIdentity: false to load it anyway." + also);
         if (problems.Count > 0)
             throw new ModelFileException($"Model file '{path}' does not match this model: it was saved with " + string.Join("; ", problems) + ".");
     }

@@ -36,11 +36,10 @@ public sealed class BasisVAE : CollapsedVaeModel
     /// <summary>Creates the model with <paramref name="families"/> basis MLPs of shape <paramref name="basisNet"/> (null = one hidden layer of 64, tanh).</summary>
     public BasisVAE(int features, int families, ModelDefaults defaults, int latentDim = 1, NetworkShape? basisNet = null,
         BasisVaeBounds? bounds = null, ModelOptions? options = null)
-        : base(nameof(BasisVAE), Make(features, families, latentDim, basisNet, bounds, options), defaults, options) { }
+        : base(nameof(BasisVAE), Make(features, families, latentDim, basisNet, bounds), defaults, options) { }
 
-    private static FamilyDecoder Make(int d, int k, int p, NetworkShape? net, BasisVaeBounds? b, ModelOptions? o)
+    private static FamilyDecoder Make(int d, int k, int p, NetworkShape? net, BasisVaeBounds? b)
     {
-        if (o?.Seed is long s) Training.Seeding.Set(s);
         return new BasisVaeDecoder(d, k, p, net ?? new NetworkShape(new[] { 64 }, ActivationKind.Tanh), b);
     }
 }
@@ -50,11 +49,10 @@ public sealed class Vae : CollapsedVaeModel
 {
     /// <summary>Creates the model; <paramref name="decoderShape"/> null = the encoder's shape.</summary>
     public Vae(int features, int latentDim, ModelDefaults defaults, NetworkShape? decoderShape = null, ModelOptions? options = null)
-        : base("VAE", Make(features, latentDim, decoderShape ?? defaults?.Encoder, options), defaults!, options) { }
+        : base("VAE", Make(features, latentDim, decoderShape ?? defaults?.Encoder), defaults!, options) { }
 
-    private static FamilyDecoder Make(int d, int p, NetworkShape? shape, ModelOptions? o)
+    private static FamilyDecoder Make(int d, int p, NetworkShape? shape)
     {
-        if (o?.Seed is long s) Training.Seeding.Set(s);
         return new MlpDecoder(d, p, shape ?? new NetworkShape(new[] { 64 }, ActivationKind.Relu));
     }
 }
@@ -64,11 +62,10 @@ public sealed class LinearVae : CollapsedVaeModel
 {
     /// <summary>Creates the model.</summary>
     public LinearVae(int features, int latentDim, ModelDefaults defaults, ModelOptions? options = null)
-        : base("LinearVAE", Make(features, latentDim, options), defaults, options) { }
+        : base("LinearVAE", Make(features, latentDim), defaults, options) { }
 
-    private static FamilyDecoder Make(int d, int p, ModelOptions? o)
+    private static FamilyDecoder Make(int d, int p)
     {
-        if (o?.Seed is long s) Training.Seeding.Set(s);
         return new LinearDecoder(d, p);
     }
 }

@@ -30,7 +30,8 @@ public static class Restarts
     /// <summary>
     /// Creates and trains <paramref name="restarts"/> models and returns the one with the highest ELBO on
     /// <paramref name="data"/> (ties keep the earlier run); the others are disposed. Restart r's model is made by
-    /// <paramref name="create"/>(seed_r) and trained with <see cref="TrainOptions.Seed"/> = seed_r, where seed_r =
+    /// <paramref name="create"/>(seed_r) and trained with <see cref="TrainOptions.Seed"/> = seed_r (so a fresh model's
+    /// initial parameters come from seed_r even when <paramref name="create"/> ignores it), where seed_r =
     /// <see cref="SeedOf"/>(options.Seed ?? 0, r). <paramref name="train"/> replaces the plain <c>Train</c> call (e.g. to
     /// collect results per run); <paramref name="scores"/>, when given, receives every run's score in order.
     /// </summary>

@@ -16,7 +16,14 @@ public sealed record TrainOptions
     /// <summary>Adam learning rate (default 5e-3, the paper's).</summary>
     public double LearningRate { get; init; } = 5e-3;
 
-    /// <summary>Seed for CPU and CUDA generators (shuffling, reparameterisation noise); null = leave the generators as they are.</summary>
+    /// <summary>
+    /// The seed of the run; null = leave everything as it is. One seed covers everything: on a model's first training
+    /// (not initialised from <c>ModelOptions.Seed</c>, never trained, not loaded) every initial parameter — the decoder's
+    /// too, though it was created before — is drawn from this seed with a generator of its own
+    /// (<c>CollapsedVaeModule.ResetParameters</c>); then the CPU and CUDA generators are seeded for the shuffling and the
+    /// reparameterisation noise. Two runs with the same seed on the CPU are bit-identical whatever torch's global
+    /// generator held. A later Train continues from the current parameters and seeds only shuffling and noise.
+    /// </summary>
     public long? Seed { get; init; }
 
     /// <summary>"auto" (CUDA when available, else CPU), "cpu", "cuda" or "cuda:N".</summary>

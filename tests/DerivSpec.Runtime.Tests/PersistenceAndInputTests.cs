@@ -22,8 +22,8 @@ public class PersistenceAndInputTests : IDisposable
     private static BasisDeVAE Make(int d, string hash = "h1", long seed = 1, LikelihoodKind lik = LikelihoodKind.Gaussian, string[]? fams = null)
     {
         torch.manual_seed(seed);
-        return new BasisDeVAE(new TestDerivativeDecoder(d, fams ?? RiseFall), ModelDefaults.Paper with { Likelihood = lik },
-            new ModelOptions { Seed = seed, SpecHash = hash });
+        return new BasisDeVAE(new TestDerivativeDecoder(d, fams ?? RiseFall, specIdentity: hash), ModelDefaults.Paper with { Likelihood = lik },
+            new ModelOptions { Seed = seed });
     }
 
     private (BasisDeVAE Model, DataMatrix Data, string Path) Trained()
@@ -54,7 +54,8 @@ public class PersistenceAndInputTests : IDisposable
         var header = ModelFile.ReadHeader(path);
         Assert.Equal("BasisDeVAE", header.ModelName);
         Assert.Equal(RiseFall, header.FamilyNames);
-        Assert.Equal("h1", header.SpecHash);
+        Assert.Equal("h1", header.SpecIdentity);
+        Assert.Equal("TestDerivativeDecoder", header.SpecName);
         Assert.Equal(4, header.Features);
         Assert.Equal(LikelihoodKind.Gaussian, header.Likelihood);
         Assert.Single(Directory.GetFiles(dir));   // no temp file left behind
@@ -71,11 +72,12 @@ public class PersistenceAndInputTests : IDisposable
         int hlen = BitConverter.ToInt32(all, 12);
         string header = System.Text.Encoding.UTF8.GetString(all, 16, hlen);
         Assert.Contains("\"Likelihood\":\"gaussian\"", header);
-        Assert.Contains("\"Format\":\"DerivSpec.Model/2\"", header);
+        Assert.Contains("\"Format\":\"DerivSpec.Model/3\"", header);
+        Assert.Contains("\"SpecIdentity\":\"h1\"", header);
 
         // A header with the likelihood as a number (what format 1 stored) is refused, not read by position.
         string numeric = header.Replace("\"Likelihood\":\"gaussian\"", "\"Likelihood\":0");
-        File.WriteAllBytes(path, Rewrap(all, 2, System.Text.Encoding.UTF8.GetBytes(numeric)));
+        File.WriteAllBytes(path, Rewrap(all, 3, System.Text.Encoding.UTF8.GetBytes(numeric)));
         var e = Assert.Throws<ModelFileException>(() => ModelFile.ReadHeader(path));
         Assert.Contains("the likelihood must be stored as a name (gaussian, poisson, nb, zinb, bernoulli)", e.Message);
 
@@ -83,6 +85,34 @@ public class PersistenceAndInputTests : IDisposable
         File.WriteAllBytes(path, Rewrap(all, 1, System.Text.Encoding.UTF8.GetBytes(header)));
         e = Assert.Throws<ModelFileException>(() => ModelFile.ReadHeader(path));
         Assert.Contains("format version 1, which stored the likelihood as an enum number", e.Message);
+    }
+
+    [Fact]
+    public void AFormat2FileHasNoSpecIdentityAndLoadsOnlyWithTheCheckOff()
+    {
+        var (m, data, path) = Trained();
+        using var _d = data;
+        byte[] all = File.ReadAllBytes(path);
+        int hlen = BitConverter.ToInt32(all, 12);
+        string header = System.Text.Encoding.UTF8.GetString(all, 16, hlen);
+        // What format 2 wrote: its own tag and a (caller-supplied, usually empty) SpecHash instead of name and identity.
+        string v2 = header.Replace("\"Format\":\"DerivSpec.Model/3\"", "\"Format\":\"DerivSpec.Model/2\"")
+            .Replace("\"SpecName\":\"TestDerivativeDecoder\",\"SpecIdentity\":\"h1\"", "\"SpecHash\":\"\"");
+        Assert.NotEqual(header, v2);
+        Assert.DoesNotContain("SpecIdentity", v2);
+        File.WriteAllBytes(path, Rewrap(all, 2, System.Text.Encoding.UTF8.GetBytes(v2)));
+        Assert.Null(ModelFile.ReadHeader(path).SpecIdentity);
+        using var fresh = Make(4, seed: 99);
+        var e = Assert.Throws<ModelFileException>(() => fresh.Load(path));
+        Assert.Contains("saved before spec identities were recorded (format version 2)", e.Message);
+        Assert.Contains("'TestDerivativeDecoder' (h1)", e.Message);
+        Assert.Contains("checkSpecIdentity: false", e.Message);
+        fresh.Load(path, checkSpecIdentity: false);
+        Assert.Equal(m.Latent(data), fresh.Latent(data));
+        m.Dispose();
+        // A format-3 header claiming format 2's tag (or the reverse) is corrupt.
+        File.WriteAllBytes(path, Rewrap(all, 2, System.Text.Encoding.UTF8.GetBytes(header)));
+        Assert.Contains("unknown format tag 'DerivSpec.Model/3' for format version 2", Assert.Throws<ModelFileException>(() => ModelFile.ReadHeader(path)).Message);
     }
 
     /// <summary>The file <paramref name="all"/> with another version and header (payload kept, checksum recomputed).</summary>
@@ -111,14 +141,28 @@ public class PersistenceAndInputTests : IDisposable
         var (m, data, path) = Trained();
         m.Dispose(); data.Dispose();
         using (var other = Make(4, hash: "h2"))
-            Assert.Contains("spec hash 'h1' (this model: 'h2')", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
+        {
+            var e = Assert.Throws<ModelFileException>(() => other.Load(path));
+            Assert.Contains("was saved from specification 'TestDerivativeDecoder' (h1), but this model's decoder implements 'TestDerivativeDecoder' (h2)", e.Message);
+            Assert.Contains("checkSpecIdentity: false", e.Message);
+            other.Load(path, checkSpecIdentity: false);   // same shapes: loads when asked to
+        }
+        using (var other = Make(4, hash: ""))
+            Assert.Contains("this model's decoder implements 'TestDerivativeDecoder' (no spec identity)", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
+        using (var other = Make(5, hash: "h2"))
+        {
+            // The identity comes first; the other differences are listed too, and stay checked without it.
+            var e = Assert.Throws<ModelFileException>(() => other.Load(path));
+            Assert.Contains("It also differs in: 4 features (this model: 5)", e.Message);
+            Assert.Contains("4 features (this model: 5)", Assert.Throws<ModelFileException>(() => other.Load(path, checkSpecIdentity: false)).Message);
+        }
         using (var other = Make(5))
             Assert.Contains("4 features (this model: 5)", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
         using (var other = Make(4, fams: new[] { "decreasing", "increasing" }))
             Assert.Contains("families [increasing, decreasing]", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
         using (var other = Make(4, lik: LikelihoodKind.Poisson))
             Assert.Contains("Gaussian likelihood (this model: Poisson)", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
-        using (var other = new DeVAE(new TestDerivativeDecoder(4, new[] { "increasing" }), ModelDefaults.Paper, new ModelOptions { SpecHash = "h1" }))
+        using (var other = new DeVAE(new TestDerivativeDecoder(4, new[] { "increasing" }, specIdentity: "h1"), ModelDefaults.Paper))
             Assert.Contains("model kind BasisDeVAE (this model: DeVAE)", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
     }
 

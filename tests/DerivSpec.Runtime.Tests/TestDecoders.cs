@@ -26,8 +26,10 @@ public sealed class TestDerivativeDecoder : FamilyDecoder
     private readonly double[] signValues;
     private long calls;
 
-    public TestDerivativeDecoder(int features, IReadOnlyList<string> families, int hiddenWidth = 16, int order = 15) : base(nameof(TestDerivativeDecoder))
+    public TestDerivativeDecoder(int features, IReadOnlyList<string> families, int hiddenWidth = 16, int order = 15, string specIdentity = "")
+        : base(nameof(TestDerivativeDecoder))
     {
+        SpecIdentity = specIdentity;
         this.features = features;
         names = families.ToArray();
         signValues = names.Select(n => n switch { "increasing" => 1.0, "decreasing" => -1.0, _ => throw new ArgumentException(n) }).ToArray();
@@ -38,6 +40,9 @@ public sealed class TestDerivativeDecoder : FamilyDecoder
         register_buffer("signs", torch.tensor(signValues).reshape(1, 1, names.Length, 1).to(ScalarType.Float32));
         RegisterComponents();
     }
+
+    /// <summary>A stand-in for a generated decoder's spec identity (what Save records and Load checks).</summary>
+    public override string SpecIdentity { get; }
 
     /// <summary>Forward call number (1-based) from which the output is NaN; 0 = never.</summary>
     public long PoisonFromCall { get; set; }

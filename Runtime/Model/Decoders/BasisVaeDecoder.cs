@@ -120,6 +120,23 @@ public sealed class BasisVaeDecoder : FamilyDecoder
     }
 
     /// <inheritdoc />
+    /// <remarks>Basis weights and biases ~ U(−1/√in, 1/√in) as the constructor draws them; δ and λ back to their
+    /// initial raw value 0.</remarks>
+    public override void ResetParameters(torch.Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        using var _ = torch.no_grad();
+        for (int i = 0; i < weights.Count; i++)
+        {
+            double bound = 1.0 / Math.Sqrt(weights[i].shape[1]);
+            Training.SeededInit.Uniform(weights[i], bound, generator);
+            Training.SeededInit.Uniform(biases[i], bound, generator);
+        }
+        delta_raw.zero_();
+        lambda_raw.zero_();
+    }
+
+    /// <inheritdoc />
     public override Tensor LogPrior()
     {
         double a = bounds.LambdaPriorShape, r = bounds.LambdaPriorRate;
