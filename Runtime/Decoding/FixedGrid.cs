@@ -38,10 +38,13 @@ public sealed record FixedGridOptions(int Radius = 8, int CellsPerUnit = 32)
 /// a. Beyond [−R, R] the integrand is held at its end value, or, when the anchor lies beyond that end, continued linearly
 /// through zero at the anchor (which keeps the turn at a).
 /// <para>
-/// Without an anchor the integral is linear in the knot values with weights that depend on z alone:
-/// ∫₀^z e_I = Σ_k W_k(z)·e_k. W [P, B, 2N + 1] is built once per pass and shared by every family; each integral is then
-/// one batched matrix product (forward and backward), instead of a dozen full-size passes over the knots. An anchor
-/// adds a per-feature correction: the two-piece interpolant through (a, 0) minus the linear one, on a's cell.
+/// Per integral: the cell integrals (trapezoids of the knot values) are summed outward from the knot at 0 — one cumulative
+/// sum over both sides at once — and each sample reads its cell's cumulative value plus the exact integral of the
+/// interpolant over the part of its cell below z. The table does not depend on the batch and each sample's read-off is
+/// element-wise, so a sample's value is the same, bit for bit, in any batch. In float32 the cumulative sums of
+/// nonnegative cells never decrease (rounding is monotone), so a drop can only come from the read-off's own rounding (a
+/// few ulps). An anchor adds a per-feature correction: the two-piece interpolant through (a, 0) minus the linear one, on
+/// a's cell. What is per sample but not per integral (cell, offset, weights, gather rows) is computed once per pass.
 /// </para>
 /// Tensors belong to the caller's dispose scope.
 /// </summary>
@@ -51,10 +54,17 @@ internal sealed class FixedGrid
     private readonly long _knots;         // 2N + 1
     private readonly double _h, _perUnit;
     private readonly long _batch, _p;
-    private readonly Tensor _weights;     // [P, B, 2N + 1]
     private readonly Tensor _z;           // [B, P, 1]
+    private readonly Tensor _sumRow;      // [B·P] long: row of the sample's cumulative value in [P·2·N, d]
+    private readonly Tensor _sumCoef;     // [B, P, 1]: +1 right of 0, −1 left of it, 0 in the cell [0, h)
+    private readonly Tensor _leftRow;     // [B·P] long: row p·(2N + 1) + j of the knot left of the sample
+    private readonly Tensor _weightLeft;  // [B, P, 1]: ∫ over [t_j, t_j + x] of the left knot's hat, x − x²/(2h)
+    private readonly Tensor _weightRight; // [B, P, 1]: the right knot's, x²/(2h)
+    private readonly Tensor _leftUsed;    // [B, P, 1] bool: _weightLeft > 0 (0·∞ must not make NaN)
+    private readonly Tensor _rightUsed;
     private readonly Tensor _beyondRight; // [B, P, 1]: max(z − t_2N, 0)
     private readonly Tensor _beyondLeft;  // [B, P, 1]: max(t_0 − z, 0)
+    private readonly bool _anyBeyond;
 
     /// <summary>The knots as inner points, [1, P, 2N + 1, 1].</summary>
     public Tensor Points { get; }
@@ -70,28 +80,30 @@ internal sealed class FixedGrid
         _perUnit = options.CellsPerUnit;
         _batch = z.shape[0];
         _p = z.shape[1];
+        double h = _h, end = _half * h;
         Points = knots.view(1, 1, _knots, 1).expand(1, _p, _knots, 1);
         _z = z.unsqueeze(-1);                                                            // [B, P, 1]
-        double end = _half * _h;
+        // The cell j with t_j ≤ z < t_{j+1}, clamped to the grid; x = z − t_j, t_j read from the knot table so that it is
+        // rounded exactly as an anchor's offset in its cell is.
+        var cell = (z.detach() * _perUnit + _half).floor().clamp(0, 2 * _half - 1).to(ScalarType.Int64);   // [B, P]
+        var pRows = arange(_p, dtype: ScalarType.Int64, device: z.device).unsqueeze(0);
+        _leftRow = (cell + pRows * _knots).reshape(-1);
+        var x = (_z - knots.index_select(0, cell.reshape(-1)).view(_batch, _p, 1)).clamp(0.0, h);
+        _weightRight = x.square() * (0.5 / h);
+        _weightLeft = x - _weightRight;
+        _leftUsed = _weightLeft.gt(0);
+        _rightUsed = _weightRight.gt(0);
+        // Cumulative sums are stored outward from 0: side 0 = left of 0 (cells N−1, N−2, …), side 1 = right (N, N+1, …);
+        // row m − 1 of a side holds the sum of its first m cells. A sample in cell j ≥ N reads +sum(right, j − N); one
+        // in cell j < N reads −sum(left, N − j) — the cells from t_j up to 0 — and adds its own part from t_j to z.
+        var right = cell.ge(_half);
+        var m = where(right, cell - _half, -cell + _half);                              // cells between 0 and t_j
+        var side = right.to(ScalarType.Int64);
+        _sumRow = ((pRows * 2 + side) * _half + (m - 1).clamp_min(0)).reshape(-1);
+        _sumCoef = (where(right, ones_like(z), -ones_like(z)) * m.gt(0).to(z.dtype)).unsqueeze(-1);
         _beyondRight = (_z - end).clamp_min(0.0);
         _beyondLeft = (-_z - end).clamp_min(0.0);
-
-        // W_k(z) = ∫₀^z φ_k = h·(ψ(u_k(z)) − ψ(u_k(0))) with φ_k the hat function of knot k, u_k(z) = (z − t_k)/h and
-        // ψ(u) = ½ + v − ½·v·|v|, v = clamp(u, −1, 1), the hat's antiderivative. u is formed as z/h − (k − N): one
-        // rounding, exact near the sample's own knots. The end knots carry the integrand beyond the grid (constant
-        // there): ψ gets + ½(max(u, 0)² − max(u − 1, 0)²) at k = 2N and − ½(max(−u, 0)² − max(−u − 1, 0)²) at k = 0.
-        var offsets = (arange(_knots, dtype: z.dtype, device: z.device) - _half).view(1, 1, _knots);   // k − N, exact
-        var u = _z * _perUnit - offsets;                                                  // [B, P, K]
-        var v = u.clamp(-1.0, 1.0);
-        var psi = addcmul(v, v, v.abs(), value: -0.5);                                    // ψ − ½
-        var atZero = offsets.sign().mul(-0.5);                                           // ψ(u_k(0)) − ½: ½, 0, −½
-        var w = psi - atZero;
-        var uRight = _z * _perUnit - _half;                                              // u_2N, [B, P, 1]
-        var uLeft = _z * _perUnit + _half;                                               // u_0
-        var right = (uRight.clamp_min(0.0).square() - (uRight - 1).clamp_min(0.0).square()) * 0.5;
-        var left = ((-uLeft).clamp_min(0.0).square() - (-uLeft - 1).clamp_min(0.0).square()) * 0.5;
-        w = cat(new[] { w.narrow(2, 0, 1) - left, w.narrow(2, 1, _knots - 2), w.narrow(2, _knots - 1, 1) + right }, 2);
-        _weights = (w * _h).permute(1, 0, 2);                                             // [P, B, K]
+        _anyBeyond = z.detach().abs().gt(end).any().item<bool>();
     }
 
     /// <summary>∫₀^z e(τ) dτ for every sample: e at <see cref="Points"/>, [1, P, 2N + 1, d] (or [1, P, 2N + 1, 1]) →
@@ -105,30 +117,22 @@ internal sealed class FixedGrid
                 $"got an integrand of shape [{string.Join(", ", f.shape)}]. An integrand that depends on the sample (on z outside the " +
                 "integral) needs IntegrationRule.GaussLegendre.");
         var e = f.squeeze(0);                                                          // [P, K, d]
-        // An infinite knot value (exp of a large net output overflows float32) would meet the zero weights of knots
-        // outside [0, z] as 0·∞ = NaN for every sample. Then the finite values are contracted alone and an integral
-        // is ±∞ exactly where it gives an infinite knot a nonzero weight (∞ − ∞ = NaN, as IEEE has it).
-        Tensor? posInf = null, negInf = null;
-        if (e.isinf().any().item<bool>())
-        {
-            posInf = e.isposinf().to(e.dtype);
-            negInf = e.isneginf().to(e.dtype);
-            e = where(e.isinf(), zeros_like(e), e);
-        }
-        var plain = Contract(_weights, e);                                            // [B, P, d]
-        if (anchor is not null) plain = plain + AnchorCorrection(e, anchor);
-        if (posInf is null) return plain;
-        var up = _weights.gt(0).to(e.dtype);
-        var down = _weights.lt(0).to(e.dtype);
-        var toPlus = Contract(up, posInf!) + Contract(down, negInf!);
-        var toMinus = Contract(up, negInf!) + Contract(down, posInf!);
-        var inf = full(1, double.PositiveInfinity, dtype: e.dtype, device: e.device);
-        return plain + where(toPlus.gt(0), inf, zeros_like(inf)) - where(toMinus.gt(0), inf, zeros_like(inf));
+        long d = e.shape[2];
+        long cells = 2L * _half;
+        var cellIntegral = (e.narrow(1, 0, cells) + e.narrow(1, 1, cells)) * (0.5 * _h);   // trapezoids, [P, 2N, d]
+        var outward = cat(new[] { cellIntegral.narrow(1, 0, _half).flip(1), cellIntegral.narrow(1, _half, _half) }, 1);
+        var sums = outward.view(_p * 2, _half, d).cumsum(1).view(_p * 2 * _half, d);   // both sides in one pass
+        var flat = e.reshape(_p * _knots, d);
+        var c = sums.index_select(0, _sumRow).view(_batch, _p, d) * _sumCoef;
+        var eLeft = flat.index_select(0, _leftRow).view(_batch, _p, d);
+        var eRight = flat.index_select(0, _leftRow + 1).view(_batch, _p, d);
+        // The part of the sample's cell below z; a weight of 0 contributes 0 even when the knot value is infinite.
+        var own = where(_leftUsed, eLeft * _weightLeft, zeros_like(c)) + where(_rightUsed, eRight * _weightRight, zeros_like(c));
+        var value = c + own;
+        if (_anyBeyond)
+            value = value + where(_beyondRight.gt(0), eRight * _beyondRight, zeros_like(c)) - where(_beyondLeft.gt(0), eLeft * _beyondLeft, zeros_like(c));
+        return anchor is null ? value : value + AnchorCorrection(e, anchor);
     }
-
-    /// <summary>Σ_k w[p, b, k]·v[p, k, ·] → [B, P, ·].</summary>
-    private Tensor Contract(Tensor w, Tensor v) =>
-        _p == 1 ? w.squeeze(0).mm(v.squeeze(0)).unsqueeze(1) : bmm(w, v).permute(1, 0, 2);
 
     /// <summary>The two-piece interpolant through (a, 0) on a's cell minus the linear one, integrated from 0 to z:
     /// G(z) − G(0) with G(z) = Δ(clamp(z − t_ja, 0, h)), Δ(x) the difference over the first x of the cell; plus the

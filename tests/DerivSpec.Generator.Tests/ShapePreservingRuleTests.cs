@@ -229,6 +229,22 @@ public class ShapePreservingRuleTests
     }
 
     [Fact]
+    public void TwoLatentDimensionsAgreeWithGaussLegendre()
+    {
+        // P = 2: one contraction per latent dimension (batched), the same knots for both.
+        using var compiled = TestSupport.CompileModel(Models.Paper(2));
+        using var scope = NewDisposeScope();
+        var m = GeneratedDecoderTests.RandomizedPaper(compiled, 5, 31);   // switched to Gauss–Legendre
+        var z = randn(new long[] { 24, 2 }, dtype: ScalarType.Float64) * 1.5;
+        using var _ = no_grad();
+        var gl = m.forward(z);
+        m.UseShapePreserving();
+        var fixedRule = m.forward(z);
+        double rel = ((fixedRule - gl).abs().max() / gl.abs().max()).item<double>();
+        Assert.True(rel < 1e-4, $"relative difference {rel:E2}");
+    }
+
+    [Fact]
     public void GradientsFlowToZAndEveryParameter()
     {
         using var scope = NewDisposeScope();
