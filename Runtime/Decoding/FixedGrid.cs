@@ -56,7 +56,9 @@ internal sealed class FixedGrid
     private readonly long _batch, _p;
     private readonly Tensor _z;           // [B, P, 1]
     private readonly Tensor _sumRow;      // [B·P] long: row of the sample's cumulative value in [P·2·N, d]
-    private readonly Tensor _sumCoef;     // [B, P, 1]: +1 right of 0, −1 left of it, 0 in the cell [0, h)
+    private readonly Tensor _sumCoef;     // [B, P, 1]: +h/2 right of 0, −h/2 left of it, 0 in the cell [0, h)
+    private readonly Tensor _outwardLeft; // [2N] long: the left knot of each cell in outward order (N−1, …, 0, N, …, 2N−1)
+    private readonly Tensor _outwardRight;// the right knot of each
     private readonly Tensor _leftRow;     // [B·P] long: row p·(2N + 1) + j of the knot left of the sample
     private readonly Tensor _weightLeft;  // [B, P, 1]: ∫ over [t_j, t_j + x] of the left knot's hat, x − x²/(2h)
     private readonly Tensor _weightRight; // [B, P, 1]: the right knot's, x²/(2h)
@@ -100,7 +102,10 @@ internal sealed class FixedGrid
         var m = where(right, cell - _half, -cell + _half);                              // cells between 0 and t_j
         var side = right.to(ScalarType.Int64);
         _sumRow = ((pRows * 2 + side) * _half + (m - 1).clamp_min(0)).reshape(-1);
-        _sumCoef = (where(right, ones_like(z), -ones_like(z)) * m.gt(0).to(z.dtype)).unsqueeze(-1);
+        _sumCoef = (where(right, ones_like(z), -ones_like(z)) * m.gt(0).to(z.dtype) * (0.5 * h)).unsqueeze(-1);
+        var order = cat(new[] { arange(_half - 1, -1, -1, dtype: ScalarType.Int64, device: z.device), arange(_half, 2 * _half, dtype: ScalarType.Int64, device: z.device) });
+        _outwardLeft = order;
+        _outwardRight = order + 1;
         _beyondRight = (_z - end).clamp_min(0.0);
         _beyondLeft = (-_z - end).clamp_min(0.0);
         _anyBeyond = z.detach().abs().gt(end).any().item<bool>();
@@ -118,10 +123,9 @@ internal sealed class FixedGrid
                 "integral) needs IntegrationRule.GaussLegendre.");
         var e = f.squeeze(0);                                                          // [P, K, d]
         long d = e.shape[2];
-        long cells = 2L * _half;
-        var cellIntegral = (e.narrow(1, 0, cells) + e.narrow(1, 1, cells)) * (0.5 * _h);   // trapezoids, [P, 2N, d]
-        var outward = cat(new[] { cellIntegral.narrow(1, 0, _half).flip(1), cellIntegral.narrow(1, _half, _half) }, 1);
-        var sums = outward.view(_p * 2, _half, d).cumsum(1).view(_p * 2 * _half, d);   // both sides in one pass
+        // Twice the trapezoid of each cell (h/2 is applied per sample), cells in outward order: both sides summed in one pass.
+        var outward = e.index_select(1, _outwardLeft) + e.index_select(1, _outwardRight);   // [P, 2N, d]
+        var sums = outward.view(_p * 2, _half, d).cumsum(1).view(_p * 2 * _half, d);
         var flat = e.reshape(_p * _knots, d);
         var c = sums.index_select(0, _sumRow).view(_batch, _p, d) * _sumCoef;
         var eLeft = flat.index_select(0, _leftRow).view(_batch, _p, d);
