@@ -189,14 +189,16 @@ public static class Refuter
             {
                 result.Models++;
                 options.Log?.WriteLine($"model {modelIndex}: latent {latent}, {families.Length} families compiled; evaluating ({result.Accepted} accepted so far, {result.TotalViolations} violations, {result.Watch.Elapsed.TotalSeconds:F0} s)");
+                var evalWatch = Stopwatch.StartNew();
                 Evaluate(options, result, compilation.Models.Single(), latent, families, modelIndex);
+                options.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  evaluated in {evalWatch.Elapsed.TotalSeconds:F1} s"));
                 return;
             }
             if (families.Length == 1)
             {
                 if (compilation.Diagnostics.Any(d => d.Id == "DSPEC9005")) { result.Unsupported++; result.Accepted--; return; }
                 Record(options, result, "codegen", families[0].Seed.ToString(CultureInfo.InvariantCulture),
-                    "accepted by the checker, but the generated code does not compile:\n" + families[0].Text("f0") + "\n" +
+                    () => "accepted by the checker, but the generated code does not compile:\n" + families[0].Text("f0") + "\n" +
                     string.Join("\n", compilation.Diagnostics.Take(5)));
                 return;
             }
@@ -207,12 +209,12 @@ public static class Refuter
         CompileAndEvaluate(options, result, latent, families[half..], modelIndex);
     }
 
-    private static void Record(RefuterOptions options, RefuterResult result, string kind, string familyKey, string details)
+    private static void Record(RefuterOptions options, RefuterResult result, string kind, string familyKey, Func<string> details)
     {
         result.ViolationsByKind[kind] = result.ViolationsByKind.GetValueOrDefault(kind) + 1;
         if (!result.FamiliesByKind.TryGetValue(kind, out var set)) result.FamiliesByKind[kind] = set = new HashSet<string>();
         set.Add(familyKey);
-        if (result.First.Count < options.Report && result.Printed.Add(kind + " " + familyKey)) result.First.Add(new Violation(kind, details));
+        if (result.First.Count < options.Report && result.Printed.Add(kind + " " + familyKey)) result.First.Add(new Violation(kind, details()));
     }
 
     /// <summary>The z grid: <paramref name="points"/> uniform points over [−10, 10] plus 41 points 1e-4 apart around
@@ -327,7 +329,7 @@ public static class Refuter
                                         $"\nfloat64 evaluation of the same decoder and setting breaks it too, first at z = {grid[w]:R}: x({grid[w - 1]:R}) = {values64[w - 1]:R}, x({grid[w]:R}) = {values64[w]:R}");
                                 }
                             }
-                            string details = Describe(families[f], f, latent, line, other, grid, values, where, modelIndex, modelSeed,
+                            Func<string> details = () => Describe(families[f], f, latent, line, other, grid, values, where, modelIndex, modelSeed,
                                 setting.Name, setting.Describe is not null && slots[f] >= 0 ? setting.Describe[slots[f], j] : null,
                                 j, regimes[j], ParameterText(decoder, f, j), options.Rule) + confirmation;
                             Record(options, result, recorded, families[f].Seed.ToString(CultureInfo.InvariantCulture), details);
