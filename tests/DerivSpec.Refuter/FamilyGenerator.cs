@@ -25,6 +25,10 @@ public sealed record GeneratedFamily(int Seed, string Template, Declared Propert
 {
     /// <summary>The family as it appears in a model: <c>family NAME PROPS { … }</c>.</summary>
     public string Text(string name) => "family " + name + " " + Body;
+
+    /// <summary>Whether the family computes any integral (first or second order, or integral(…) in a composed
+    /// equation): otherwise no integration rule is involved and a broken property is the prover's.</summary>
+    public bool UsesIntegral => Body.Contains("integral(", StringComparison.Ordinal) || Body.Contains("dx/dz", StringComparison.Ordinal) || Body.Contains("d2x/dz2", StringComparison.Ordinal);
 }
 
 /// <summary>

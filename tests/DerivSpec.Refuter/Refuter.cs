@@ -61,6 +61,7 @@ public sealed class RefuterResult
     public Dictionary<string, int> GeneratedByTemplate { get; } = new();
     public Dictionary<string, int> ViolationsByKind { get; } = new();
     public Dictionary<string, HashSet<string>> FamiliesByKind { get; } = new();
+    public Dictionary<string, HashSet<string>> FamiliesWithoutIntegralByKind { get; } = new();
     public List<Violation> First { get; } = new();
     internal HashSet<string> Printed { get; } = new();
     internal Stopwatch Watch { get; } = Stopwatch.StartNew();
@@ -88,7 +89,7 @@ public sealed class RefuterResult
         s.AppendLine(CultureInfo.InvariantCulture, $"evaluations (families × settings × z points, per latent coordinate): {Evaluations:N0}");
         s.AppendLine(string.Create(CultureInfo.InvariantCulture, $"violations: {TotalViolations} (one per family, setting, coordinate and kind") + (Strict ? ", float32-only ones included)" : "; float32-only shape breaks, absent in float64, are listed but not counted)"));
         foreach (var (k, n) in ViolationsByKind.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            s.AppendLine(CultureInfo.InvariantCulture, $"  {k}: {n} in {FamiliesByKind[k].Count} families");
+            s.AppendLine(CultureInfo.InvariantCulture, $"  {k}: {n} in {FamiliesByKind[k].Count} families ({FamiliesWithoutIntegralByKind.GetValueOrDefault(k)?.Count ?? 0} of them without any integral: no integration rule involved)");
         s.AppendLine(CultureInfo.InvariantCulture, $"elapsed: {Elapsed.TotalSeconds:F1} s");
         if (First.Count > 0)
         {
@@ -209,8 +210,13 @@ public static class Refuter
         CompileAndEvaluate(options, result, latent, families[half..], modelIndex);
     }
 
-    private static void Record(RefuterOptions options, RefuterResult result, string kind, string familyKey, Func<string> details)
+    private static void Record(RefuterOptions options, RefuterResult result, string kind, string familyKey, Func<string> details, bool integral = true)
     {
+        if (!integral)
+        {
+            if (!result.FamiliesWithoutIntegralByKind.TryGetValue(kind, out var without)) result.FamiliesWithoutIntegralByKind[kind] = without = new HashSet<string>();
+            without.Add(familyKey);
+        }
         result.ViolationsByKind[kind] = result.ViolationsByKind.GetValueOrDefault(kind) + 1;
         if (!result.FamiliesByKind.TryGetValue(kind, out var set)) result.FamiliesByKind[kind] = set = new HashSet<string>();
         set.Add(familyKey);
@@ -332,7 +338,7 @@ public static class Refuter
                             Func<string> details = () => Describe(families[f], f, latent, line, other, grid, values, where, modelIndex, modelSeed,
                                 setting.Name, setting.Describe is not null && slots[f] >= 0 ? setting.Describe[slots[f], j] : null,
                                 j, regimes[j], ParameterText(decoder, f, j), options.Rule) + confirmation;
-                            Record(options, result, recorded, families[f].Seed.ToString(CultureInfo.InvariantCulture), details);
+                            Record(options, result, recorded, families[f].Seed.ToString(CultureInfo.InvariantCulture), details, families[f].UsesIntegral);
                         }
                     }
             }
