@@ -188,14 +188,25 @@ public static class Refuter
         {
             if (compilation.Success)
             {
-                result.Models++;
-                options.Log?.WriteLine($"model {modelIndex}: latent {latent}, {families.Length} families compiled; evaluating ({result.Accepted} accepted so far, {result.TotalViolations} violations, {result.Watch.Elapsed.TotalSeconds:F0} s)");
-                var evalWatch = Stopwatch.StartNew();
-                Evaluate(options, result, compilation.Models.Single(), latent, families, modelIndex);
-                options.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  evaluated in {evalWatch.Elapsed.TotalSeconds:F1} s"));
-                return;
+                string? failure = Preflight(compilation.Models.Single(), latent, options.Rule);
+                if (failure is null)
+                {
+                    result.Models++;
+                    options.Log?.WriteLine($"model {modelIndex}: latent {latent}, {families.Length} families compiled; evaluating ({result.Accepted} accepted so far, {result.TotalViolations} violations, {result.Watch.Elapsed.TotalSeconds:F0} s)");
+                    var evalWatch = Stopwatch.StartNew();
+                    Evaluate(options, result, compilation.Models.Single(), latent, families, modelIndex);
+                    options.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  evaluated in {evalWatch.Elapsed.TotalSeconds:F1} s"));
+                    return;
+                }
+                if (families.Length == 1)
+                {
+                    Record(options, result, "exception", families[0].Seed.ToString(CultureInfo.InvariantCulture),
+                        () => "accepted by the checker and compiled, but the generated decoder throws in forward:\n" +
+                        ModelText("M", latent, families) + failure, families[0].UsesIntegral);
+                    return;
+                }
             }
-            if (families.Length == 1)
+            else if (families.Length == 1)
             {
                 if (compilation.Diagnostics.Any(d => d.Id == "DSPEC9005")) { result.Unsupported++; result.Accepted--; return; }
                 Record(options, result, "codegen", families[0].Seed.ToString(CultureInfo.InvariantCulture),
@@ -204,10 +215,30 @@ public static class Refuter
                 return;
             }
         }
-        // Split to find the family the generator or C# compiler rejects.
+        // Split to find the family the generator, the C# compiler or the decoder's forward rejects.
         int half = families.Length / 2;
         CompileAndEvaluate(options, result, latent, families[..half], modelIndex);
         CompileAndEvaluate(options, result, latent, families[half..], modelIndex);
+    }
+
+    /// <summary>One small forward of a fresh decoder (z = −1, 0, 2 on every coordinate): null when it runs, otherwise
+    /// the exception's first lines.</summary>
+    private static string? Preflight(DspecModelFactory factory, int latent, string rule)
+    {
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var d = (DerivativeDecoder)factory.Create(Features, dtype: ScalarType.Float32);
+            if (rule == "gl") d.UseGaussLegendre();
+            else if (rule == "grid") d.UseSharedGrid();
+            using var _ = no_grad();
+            d.forward(tensor(new float[] { -1, 0, 2 }).unsqueeze(1).expand(3, latent).contiguous());
+            return null;
+        }
+        catch (Exception ex) when (ex is System.Runtime.InteropServices.ExternalException or InvalidOperationException or ArgumentException)
+        {
+            return string.Join("\n", ex.ToString().Split('\n').Where(l => !l.StartsWith("frame #", StringComparison.Ordinal)).Take(6));
+        }
     }
 
     private static void Record(RefuterOptions options, RefuterResult result, string kind, string familyKey, Func<string> details, bool integral = true)
