@@ -34,7 +34,7 @@ public sealed class RefuterOptions
     /// <summary>Integration rule: "default" (the decoder's default, no Use* call) or "gl" (<see cref="DerivativeDecoder.UseGaussLegendre"/>) or "grid" (<see cref="DerivativeDecoder.UseSharedGrid"/>).</summary>
     public string Rule { get; init; } = "default";
 
-    /// <summary>How many violations are printed in full.</summary>
+    /// <summary>How many violations of each kind are printed in full (one per family and kind).</summary>
     public int Report { get; init; } = 10;
 
     /// <summary>Count shape breaks that only float32 shows (not the same decoder in float64) as violations too.</summary>
@@ -94,8 +94,8 @@ public sealed class RefuterResult
         if (First.Count > 0)
         {
             s.AppendLine();
-            s.AppendLine(CultureInfo.InvariantCulture, $"first {First.Count} violations:");
-            foreach (var v in First) s.AppendLine("---- " + v.Kind).AppendLine(v.Details);
+            s.AppendLine(CultureInfo.InvariantCulture, $"the first violations of each kind (one per family), {First.Count} in all:");
+            foreach (var v in First.OrderBy(v => v.Kind, StringComparer.Ordinal)) s.AppendLine("---- " + v.Kind).AppendLine(v.Details);
         }
         return s.ToString();
     }
@@ -251,7 +251,7 @@ public static class Refuter
         result.ViolationsByKind[kind] = result.ViolationsByKind.GetValueOrDefault(kind) + 1;
         if (!result.FamiliesByKind.TryGetValue(kind, out var set)) result.FamiliesByKind[kind] = set = new HashSet<string>();
         set.Add(familyKey);
-        if (result.First.Count < options.Report && result.Printed.Add(kind + " " + familyKey)) result.First.Add(new Violation(kind, details()));
+        if (result.First.Count(v => v.Kind == kind) < options.Report && result.Printed.Add(kind + " " + familyKey)) result.First.Add(new Violation(kind, details()));
     }
 
     /// <summary>The z grid: <paramref name="points"/> uniform points over [−10, 10] plus 41 points 1e-4 apart around
