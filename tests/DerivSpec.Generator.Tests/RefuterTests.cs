@@ -1,0 +1,148 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using DerivSpec.Refuter;
+using DerivSpec.Runtime.Decoding;
+using DerivSpec.Tools;
+using TorchSharp;
+using Xunit;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace DerivSpec.Generator.Tests;
+
+/// <summary>
+/// The refuter (tests/DerivSpec.Refuter, whose sources this project compiles): accepted random families evaluated
+/// through their generated decoders in float32 must keep every declared property, and the paper's families must
+/// survive the known adversarial network, a narrow bump. Every decoder uses its default integration rule.
+/// The command runs many more families: dotnet run -c Release --project tests/DerivSpec.Refuter -- --families 10000.
+/// </summary>
+public class RefuterTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public RefuterTests(ITestOutputHelper output) => _output = output;
+
+    /// <summary>CI-sized run: 200 accepted families (3 compiled models), 32 settings each, ~4,460 z points.</summary>
+    [Fact]
+    public void AcceptedRandomFamiliesKeepTheirDeclaredPropertiesThroughTheirGeneratedDecoders()
+    {
+        var result = DerivSpec.Refuter.Refuter.Run(new RefuterOptions { Families = 200, Seed = 1, Report = 2 });
+        string summary = result.Summary();
+        _output.WriteLine(summary);
+        Assert.Equal(200, result.Accepted);
+        Assert.True(result.Accepted >= result.Generated / 5, "the generator should be biased towards accepted families:\n" + summary);
+        Assert.True(result.TotalViolations == 0, summary);
+    }
+
+    private const string BumpModels = """
+        model Bump {
+          latent 1
+          net [2] tanh
+          family rise increasing: dx/dz = softplus(net)
+          family peak transient {
+            param z0 ~ normal(0, 1)
+            param c ~ normal(0, 1)
+            param A > 0 ~ gamma(1, 1)
+            let h = (z - z0) * softplus(c + integral((z - z0) * softplus(net)))
+            x = A * exp(-square(h))
+          }
+        }
+        """;
+
+    /// <summary>The compiled Bump model in float32 whose network is, for both families, 35·(tanh(400(τ − 2)) −
+    /// tanh(400(τ − 2.05))) − 40: +30 on [2, 2.05] (softplus ≈ 30) and −40 elsewhere (softplus ≈ 4e-18); the
+    /// transient's anchor z0 = <paramref name="z0"/>, c = 0, A = 1.</summary>
+    private static DerivativeDecoder BumpDecoder(DspecCompilation compilation, double z0)
+    {
+        var d = (DerivativeDecoder)compilation.Model("Bump").Create(1, dtype: ScalarType.Float32);
+        using (no_grad())
+        {
+            d.get_parameter("net_w0")!.copy_(tensor(new float[] { 400, 400 }).reshape(1, 1, 2));
+            d.get_parameter("net_b0")!.copy_(tensor(new float[] { -800, -820 }).reshape(1, 1, 2));
+            d.get_parameter("net_w1")!.copy_(tensor(new float[] { 35, 35, -35, -35 }).reshape(1, 2, 2));
+            d.get_parameter("net_b1")!.copy_(tensor(new float[] { -40, -40 }).reshape(1, 1, 2));
+            for (int i = 0; i < d.Layout.Parameters.Count; i++)
+            {
+                var p = d.Layout.Parameters[i];
+                if (p.Family != 1) continue;
+                if (p.Name == "z0") d.RawParameter(i).fill_(z0);
+                if (p.Name == "c") d.RawParameter(i).fill_(0);
+                if (p.Name == "A") d.RawParameter(i).fill_(Math.Log(Math.E - 1));   // softplus⁻¹(1)
+            }
+        }
+        return d;
+    }
+
+    private static float[] Linspace(double lo, double hi, int n) =>
+        Enumerable.Range(0, n).Select(i => (float)(lo + (hi - lo) * i / (n - 1))).ToArray();
+
+    private static double[] Family(DerivativeDecoder d, float[] z, int family)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = d.forward(tensor(z).reshape(z.Length, 1));
+        return x.select(1, family).select(1, 0).contiguous().data<float>().ToArray().Select(v => (double)v).ToArray();
+    }
+
+    private static string Where(float[] z, double[] x, int i) =>
+        string.Create(CultureInfo.InvariantCulture, $"x({z[i - 1]:R}) = {x[i - 1]:R}, x({z[i]:R}) = {x[i]:R}");
+
+    [Fact]
+    public void ThePaperRiseWithANarrowBumpIsNondecreasing()
+    {
+        using var compilation = DspecRuntimeCompiler.Compile(BumpModels, "bump.dspec");
+        Assert.True(compilation.Success, string.Join("\n", compilation.Diagnostics));
+        using var scope = NewDisposeScope();
+        using var d = BumpDecoder(compilation, 0);
+        var z = Linspace(0, 6, 6001);
+        var x = Family(d, z, 0);
+        Assert.True(x.All(double.IsFinite));
+        var broken = DerivSpec.Refuter.Refuter.Check(Declared.Increasing, x, 0);
+        Assert.True(broken.Count == 0, broken.Count == 0 ? "" : "rise decreases: " + Where(z, x, broken[0].Index));
+    }
+
+    [Fact]
+    public void ThePaperTransientWithANarrowBumpStaysUnimodal()
+    {
+        using var compilation = DspecRuntimeCompiler.Compile(BumpModels, "bump.dspec");
+        Assert.True(compilation.Success, string.Join("\n", compilation.Diagnostics));
+        using var scope = NewDisposeScope();
+        foreach (double z0 in new[] { 0.0, 1.9, 2.02 })
+        {
+            using var d = BumpDecoder(compilation, z0);
+            var z = Linspace(-10, 10, 6001).Concat(Linspace(1.8, 2.3, 2001)).Distinct().OrderBy(v => v).ToArray();
+            var x = Family(d, z, 1);
+            Assert.True(x.All(double.IsFinite));
+            var broken = DerivSpec.Refuter.Refuter.Check(Declared.Transient, x, Array.IndexOf(z, 0f));
+            Assert.True(broken.Count == 0, broken.Count == 0 ? "" : $"z0 = {z0}: the transient rises again after falling: " + Where(z, x, broken[0].Index));
+        }
+    }
+
+    [Fact]
+    public void AnOutputDoesNotDependOnTheOtherSamplesOfTheBatch()
+    {
+        using var compilation = DspecRuntimeCompiler.Compile(BumpModels, "bump.dspec");
+        Assert.True(compilation.Success, string.Join("\n", compilation.Diagnostics));
+        using var scope = NewDisposeScope();
+        using var d = BumpDecoder(compilation, 1.9);
+        var probes = new float[] { 2.02f, 2.049f, 0.5f, -3f, 7.3f, 0f };
+        var batch = Linspace(-10, 10, 4001).Concat(probes).ToArray();
+        for (int family = 0; family < 2; family++)
+        {
+            var inBatch = Family(d, batch, family);
+            var inSmallBatch = Family(d, new[] { -10f, 10f }.Concat(probes).ToArray(), family);
+            for (int i = 0; i < probes.Length; i++)
+            {
+                double alone = Family(d, new[] { probes[i] }, family)[0];
+                double a = inBatch[4001 + i], b = inSmallBatch[2 + i];
+                foreach (double other in new[] { a, b })
+                {
+                    double ulp = DerivSpec.Refuter.Refuter.Ulp((float)Math.Max(Math.Abs(alone), Math.Abs(other)));
+                    Assert.True(Math.Abs(alone - other) <= ulp,
+                        string.Create(CultureInfo.InvariantCulture, $"family {family}, z = {probes[i]:R}: alone {alone:R}, in a batch {other:R}"));
+                }
+            }
+        }
+    }
+}
