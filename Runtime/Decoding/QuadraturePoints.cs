@@ -130,6 +130,8 @@ public sealed class QuadraturePoints
     /// <summary>Family output before any output map: x = x0 + Σ_p s_p → [B, d] (s: [B, P, d] or [B, P, 1]).</summary>
     public Tensor Assemble(Tensor x0, Tensor shape)
     {
+        // A shape that does not depend on z (made of parameters only) is [P, d]: it is s_p for every sample.
+        if (shape.dim() == 2) shape = shape.unsqueeze(0);
         if (shape.dim() != 3) return x0 + shape;
         // Σ_p over the latent dimension; for P = 1 a view.
         var s = shape.shape[1] == 1 ? shape.squeeze(1) : shape.sum(dim: 1);

@@ -71,7 +71,8 @@ public sealed class RefuterResult
     public bool Strict { get; set; }
 
     /// <summary>Violations that fail the run: every kind, except float32-only ones unless <see cref="Strict"/>.</summary>
-    public int TotalViolations => ViolationsByKind.Where(kv => Strict || !kv.Key.StartsWith("float32-only-", StringComparison.Ordinal)).Sum(kv => kv.Value);
+    public int TotalViolations => ViolationsByKind.Where(kv => !kv.Key.StartsWith("undeclared-", StringComparison.Ordinal) && !kv.Key.Contains("overflow-", StringComparison.Ordinal) &&
+        (Strict || !kv.Key.StartsWith("float32-only-", StringComparison.Ordinal) && !kv.Key.StartsWith("float32-range-", StringComparison.Ordinal))).Sum(kv => kv.Value);
 
     /// <summary>The figures as printed by the command.</summary>
     public string Summary()
@@ -87,7 +88,7 @@ public sealed class RefuterResult
         s.AppendLine(CultureInfo.InvariantCulture, $"compiled models: {Models}");
         s.AppendLine(CultureInfo.InvariantCulture, $"settings per family (network × parameter settings): {Settings}");
         s.AppendLine(CultureInfo.InvariantCulture, $"evaluations (families × settings × z points, per latent coordinate): {Evaluations:N0}");
-        s.AppendLine(string.Create(CultureInfo.InvariantCulture, $"violations: {TotalViolations} (one per family, setting, coordinate and kind") + (Strict ? ", float32-only ones included)" : "; float32-only shape breaks, absent in float64, are listed but not counted)"));
+        s.AppendLine(string.Create(CultureInfo.InvariantCulture, $"violations: {TotalViolations} (one per family, setting, coordinate and kind") + (Strict ? ", float32-only ones included)" : "; float32-only shape breaks and float32-range overflows, absent in float64, ±∞ of a bounded family (overflow-bounded: the exact value is beyond the float range) and NaN of families that declare nothing are listed but not counted)"));
         foreach (var (k, n) in ViolationsByKind.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             s.AppendLine(CultureInfo.InvariantCulture, $"  {k}: {n} in {FamiliesByKind[k].Count} families ({FamiliesWithoutIntegralByKind.GetValueOrDefault(k)?.Count ?? 0} of them without any integral: no integration rule involved)");
         s.AppendLine(CultureInfo.InvariantCulture, $"elapsed: {Elapsed.TotalSeconds:F1} s");
@@ -114,8 +115,11 @@ public sealed class RefuterResult
 ///   Strict monotonicity cannot be checked in float32: exp(−h²) saturates to 1 near the peak and to 0 in the tails, so
 ///   flat stretches are allowed;</item>
 /// <item>nonnegative: any x_i &lt; 0 (no tolerance: a proven lower bound ≥ 0 survives monotone rounding);</item>
-/// <item>bounded: every value finite; a NaN or ±∞ of any accepted family (finite parameters) is reported too, as
-///   "nonfinite-nan"/"nonfinite-inf" when the family does not declare bounded, "bounded" when it does.</item>
+/// <item>NaN: never a value of a proven family ("bounded" when the family declares it, else "nonfinite-nan"; NaN of a
+///   family that declares nothing is listed as "undeclared-…", not counted). ±∞ is what a finite value beyond the
+///   float range rounds to: the order properties are checked over the extended reals, and ±∞ of a family that declares
+///   bounded is listed as "overflow-bounded", not counted. A NaN that the float64 decoder does not produce is listed
+///   as "float32-range-…", not counted.</item>
 /// </list>
 /// </summary>
 public static class Refuter
@@ -346,7 +350,30 @@ public static class Refuter
                         {
                             string recorded = kind;
                             string confirmation = "";
-                            if (kind is "increasing" or "decreasing" or "transient")
+                            bool nonfiniteKind = kind is "nonfinite-nan" or "overflow-bounded" || kind == "bounded" && values.Any(double.IsNaN);
+                            if (nonfiniteKind && families[f].Properties == Declared.None)
+                            {
+                                // A family that declares nothing promises nothing (a possibly undefined value in it is a
+                                // warning, DSPEC2006): listed, not counted.
+                                recorded = "undeclared-" + kind;
+                            }
+                            else if (nonfiniteKind)
+                            {
+                                // ±∞/NaN that the same decoder in float64 does not produce is float32's range (an
+                                // intermediate beyond 3.4e38, e.g. exp(100)), not a false proof or a rule defect.
+                                x64 ??= Evaluate64(factory, decoder, options.Rule, grid, latent, line, other);
+                                var values64 = new double[b];
+                                for (int i = 0; i < b; i++) values64[i] = x64[((long)i * k + f) * Features + j];
+                                bool finite64 = values64.All(double.IsFinite);
+                                var again = Check(families[f].Properties, values64, zeroIndex, single: false).Where(v => v.Kind == kind).ToList();
+                                if (finite64 && again.Count == 0)
+                                {
+                                    recorded = "float32-range-" + kind;
+                                    confirmation = "\nfloat64 evaluation of the same decoder and setting: finite, no " + kind + " violation on this line (float32 overflow)";
+                                }
+                                else confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either";
+                            }
+                            else if (kind is "increasing" or "decreasing" or "transient")
                             {
                                 // A shape break that the same decoder in float64 does not show is float32 rounding
                                 // (amplified by steep maps), not a break of the proof or the integration rule.
@@ -399,12 +426,13 @@ public static class Refuter
     {
         var found = new List<(string, int)>();
         double scale = zeroIndex >= 0 && double.IsFinite(x[zeroIndex]) ? Math.Abs(x[zeroIndex]) : 0;
-        int nonfinite = Array.FindIndex(x, v => !double.IsFinite(v));
-        if (nonfinite >= 0)
-        {
-            if (p.HasFlag(Declared.Bounded)) found.Add(("bounded", nonfinite));
-            else found.Add((double.IsNaN(x[nonfinite]) ? "nonfinite-nan" : "nonfinite-inf", nonfinite));
-        }
+        // NaN is never a value of a proven family. ±∞ is what a value beyond the float range rounds to: the order properties
+        // are checked over the extended reals below (a fall from +∞ to a finite value is a drop), so ±∞ alone breaks only
+        // `bounded` — reported as overflow-bounded, listed apart: the exact value is finite, only not representable.
+        int nan = Array.FindIndex(x, double.IsNaN);
+        if (nan >= 0) found.Add((p.HasFlag(Declared.Bounded) ? "bounded" : "nonfinite-nan", nan));
+        int inf = Array.FindIndex(x, double.IsInfinity);
+        if (inf >= 0 && p.HasFlag(Declared.Bounded)) found.Add(("overflow-bounded", inf));
         if (p.HasFlag(Declared.Nonnegative))
         {
             int neg = Array.FindIndex(x, v => v < 0);
@@ -498,7 +526,7 @@ public static class Refuter
         for (int j = 3; j < Features; j++) regimes[j] = "random values at and near bounds";
         for (int i = 0; i < ps.Count; i++)
         {
-            bool free = ps[i].Constraint == ParameterConstraintKind.None;
+            bool free = ps[i].Constraint == DerivSpec.Runtime.Decoding.ParameterConstraintKind.None;
             var raw = d.RawParameter(i);
             raw.select(-1, 1).fill_(free ? 10 : 30);
             raw.select(-1, 2).fill_(free ? -10 : -30);
