@@ -56,13 +56,13 @@ internal sealed class FixedGrid
     private readonly long _batch, _p;
     private readonly Tensor _z;           // [B, P, 1]
     private readonly Tensor _sumRow;      // [B·P] long: row of the sample's cumulative value in [P·2·N, d]
-    private readonly Tensor _sumCoef;     // [B, P, 1]: +h/2 right of 0, −h/2 left of it, 0 in the cell [0, h)
+    private readonly Tensor _sumCoef;     // [B, P, 1]: +h/2 right of 0, −h/2 left of it, 0 when no whole cell lies between
     private readonly Tensor _outwardLeft; // [2N] long: the left knot of each cell in outward order (N−1, …, 0, N, …, 2N−1)
     private readonly Tensor _outwardRight;// the right knot of each
     private readonly Tensor _leftRow;     // [B·P] long: row p·(2N + 1) + j of the knot left of the sample
-    private readonly Tensor _weightLeft;  // [B, P, 1]: ∫ over [t_j, t_j + x] of the left knot's hat, x − x²/(2h)
-    private readonly Tensor _weightRight; // [B, P, 1]: the right knot's, x²/(2h)
-    private readonly Tensor _leftUsed;    // [B, P, 1] bool: _weightLeft > 0 (0·∞ must not make NaN)
+    private readonly Tensor _weightLeft;  // [B, P, 1]: the left knot's weight in the sample's own cell (see the constructor)
+    private readonly Tensor _weightRight; // [B, P, 1]: the right knot's
+    private readonly Tensor _leftUsed;    // [B, P, 1] bool: _weightLeft ≠ 0 (0·∞ must not make NaN)
     private readonly Tensor _rightUsed;
     private readonly Tensor _beyondRight; // [B, P, 1]: max(z − t_2N, 0)
     private readonly Tensor _beyondLeft;  // [B, P, 1]: max(t_0 − z, 0)
@@ -91,18 +91,25 @@ internal sealed class FixedGrid
         var pRows = arange(_p, dtype: ScalarType.Int64, device: z.device).unsqueeze(0);
         _leftRow = (cell + pRows * _knots).reshape(-1);
         var x = (_z - knots.index_select(0, cell.reshape(-1)).view(_batch, _p, 1)).clamp(0.0, h);
-        _weightRight = x.square() * (0.5 / h);
-        _weightLeft = x - _weightRight;
-        _leftUsed = _weightLeft.gt(0);
-        _rightUsed = _weightRight.gt(0);
         // Cumulative sums are stored outward from 0: side 0 = left of 0 (cells N−1, N−2, …), side 1 = right (N, N+1, …);
-        // row m − 1 of a side holds the sum of its first m cells. A sample in cell j ≥ N reads +sum(right, j − N); one
-        // in cell j < N reads −sum(left, N − j) — the cells from t_j up to 0 — and adds its own part from t_j to z.
+        // row m − 1 of a side holds the sum of its first m cells. A sample in cell j ≥ N reads +sum(right, j − N), the
+        // cells from 0 to t_j, and adds the interpolant's integral from t_j to z. One in cell j < N reads
+        // −sum(left, N − j − 1), the cells from t_{j+1} to 0, and subtracts the integral from z to t_{j+1}: every term of a
+        // side has the same sign, so an infinite knot value gives ±∞, never ∞ − ∞.
         var right = cell.ge(_half);
-        var m = where(right, cell - _half, -cell + _half);                              // cells between 0 and t_j
+        var m = where(right, cell - _half, -cell + _half - 1);                          // whole cells between 0 and the sample's cell
         var side = right.to(ScalarType.Int64);
         _sumRow = ((pRows * 2 + side) * _half + (m - 1).clamp_min(0)).reshape(-1);
-        _sumCoef = (where(right, ones_like(z), -ones_like(z)) * m.gt(0).to(z.dtype) * (0.5 * h)).unsqueeze(-1);
+        var rightF = right.to(z.dtype).unsqueeze(-1);
+        var sign = rightF * 2 - 1;                                                      // +1 right of 0, −1 left
+        _sumCoef = sign * m.gt(0).to(z.dtype).unsqueeze(-1) * (0.5 * h);
+        // The hats' integrals over [t_j, z] (right of 0) or over [z, t_{j+1}] (left of 0, then negated).
+        var below = x.square() * (0.5 / h);                                             // ∫_{t_j}^{z} of the right knot's hat
+        var belowLeft = x - below;                                                      // … of the left knot's hat
+        _weightRight = where(right.unsqueeze(-1), below, below - 0.5 * h);              // left of 0: −(h/2 − below)
+        _weightLeft = where(right.unsqueeze(-1), belowLeft, belowLeft - 0.5 * h);
+        _leftUsed = _weightLeft.ne(0);
+        _rightUsed = _weightRight.ne(0);
         var order = cat(new[] { arange(_half - 1, -1, -1, dtype: ScalarType.Int64, device: z.device), arange(_half, 2 * _half, dtype: ScalarType.Int64, device: z.device) });
         _outwardLeft = order;
         _outwardRight = order + 1;

@@ -177,6 +177,14 @@ public class ShapePreservingRuleTests
         Assert.All(x.Take(450), v => Assert.True(float.IsFinite(v)));          // z ≤ 1.49
         Assert.True(float.IsPositiveInfinity(x[^1]));
         Assert.Empty(Drops(x.Where(float.IsFinite).ToArray()));
+
+        // The same left of 0: below the bump every term of the integral is −∞ (never ∞ − ∞ = NaN).
+        NarrowBump(m, -3.0, -2.95, top: 100);
+        var zl = linspace(-6, 3, 901, dtype: ScalarType.Float32).view(-1, 1);
+        var xl = Curve(m, zl, 0);
+        Assert.DoesNotContain(xl, float.IsNaN);
+        Assert.True(float.IsNegativeInfinity(xl[0]));
+        Assert.All(xl.Skip(400), v => Assert.True(float.IsFinite(v)));        // z ≥ −2
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class RefuterResult
     public bool Strict { get; set; }
 
     /// <summary>Violations that fail the run: every kind, except float32-only ones unless <see cref="Strict"/>.</summary>
-    public int TotalViolations => ViolationsByKind.Where(kv => !kv.Key.StartsWith("undeclared-", StringComparison.Ordinal) && !kv.Key.Contains("overflow-", StringComparison.Ordinal) &&
+    public int TotalViolations => ViolationsByKind.Where(kv => !kv.Key.StartsWith("undeclared-", StringComparison.Ordinal) && !kv.Key.Contains("overflow-", StringComparison.Ordinal) && kv.Key != "torchsharp-scalar-race" &&
         (Strict || !kv.Key.StartsWith("float32-only-", StringComparison.Ordinal) && !kv.Key.StartsWith("float32-range-", StringComparison.Ordinal))).Sum(kv => kv.Value);
 
     /// <summary>The figures as printed by the command.</summary>
@@ -198,7 +198,20 @@ public static class Refuter
                     result.Models++;
                     options.Log?.WriteLine($"model {modelIndex}: latent {latent}, {families.Length} families compiled; evaluating ({result.Accepted} accepted so far, {result.TotalViolations} violations, {result.Watch.Elapsed.TotalSeconds:F0} s)");
                     var evalWatch = Stopwatch.StartNew();
-                    Evaluate(options, result, compilation.Models.Single(), latent, families, modelIndex);
+                    try
+                    {
+                        Evaluate(options, result, compilation.Models.Single(), latent, families, modelIndex);
+                    }
+                    catch (Exception ex) when (ex is System.Runtime.InteropServices.ExternalException or InvalidOperationException or ArgumentException)
+                    {
+                        // A forward that throws under some setting (the preflight ran): a violation, with the whole model —
+                        // except TorchSharp's "Unknown scalar type", a finalizer freeing an implicitly converted Scalar while
+                        // libtorch still reads it (dotnet/TorchSharp#1434), listed apart: the rest of that model is not evaluated.
+                        bool race = ex.Message.Contains("Unknown scalar type", StringComparison.Ordinal);
+                        Record(options, result, race ? "torchsharp-scalar-race" : "exception", "model " + modelIndex.ToString(CultureInfo.InvariantCulture),
+                            () => "the generated decoder throws in forward under an evaluation setting:\n" + text + "\n" +
+                            string.Join("\n", ex.ToString().Split('\n').Where(l => !l.StartsWith("frame #", StringComparison.Ordinal)).Take(8)));
+                    }
                     options.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  evaluated in {evalWatch.Elapsed.TotalSeconds:F1} s"));
                     return;
                 }
