@@ -55,8 +55,10 @@ internal sealed class FixedGrid
     private readonly double _h, _perUnit;
     private readonly long _batch, _p;
     private readonly Tensor _z;           // [B, P, 1]
+    private readonly Tensor _zAndZero;    // [B + 1, P, 1]: the samples, then 0
     private readonly Tensor _sumRow;      // [B·P] long: row of the sample's cumulative value in [P·2·N, d]
-    private readonly Tensor _sumCoef;     // [B, P, 1]: +h/2 right of 0, −h/2 left of it, 0 when no whole cell lies between
+    private readonly Tensor _sumCoef;     // [B, P, 1]: +h/2 right of 0, −h/2 left of it
+    private readonly Tensor _sumUsed;     // [B, P, 1] bool: some whole cell lies between 0 and the sample's cell
     private readonly Tensor _outwardLeft; // [2N] long: the left knot of each cell in outward order (N−1, …, 0, N, …, 2N−1)
     private readonly Tensor _outwardRight;// the right knot of each
     private readonly Tensor _leftRow;     // [B·P] long: row p·(2N + 1) + j of the knot left of the sample
@@ -85,6 +87,7 @@ internal sealed class FixedGrid
         double h = _h, end = _half * h;
         Points = knots.view(1, 1, _knots, 1).expand(1, _p, _knots, 1);
         _z = z.unsqueeze(-1);                                                            // [B, P, 1]
+        _zAndZero = cat(new[] { _z, zeros(1, _p, 1, dtype: z.dtype, device: z.device) }, 0);
         // The cell j with t_j ≤ z < t_{j+1}, clamped to the grid; x = z − t_j, t_j read from the knot table so that it is
         // rounded exactly as an anchor's offset in its cell is.
         var cell = (z.detach() * _perUnit + _half).floor().clamp(0, 2 * _half - 1).to(ScalarType.Int64);   // [B, P]
@@ -102,7 +105,8 @@ internal sealed class FixedGrid
         _sumRow = ((pRows * 2 + side) * _half + (m - 1).clamp_min(0)).reshape(-1);
         var rightF = right.to(z.dtype).unsqueeze(-1);
         var sign = rightF * 2 - 1;                                                      // +1 right of 0, −1 left
-        _sumCoef = sign * m.gt(0).to(z.dtype).unsqueeze(-1) * (0.5 * h);
+        _sumUsed = m.gt(0).unsqueeze(-1);
+        _sumCoef = sign * (0.5 * h);
         // The hats' integrals over [t_j, z] (right of 0) or over [z, t_{j+1}] (left of 0, then negated).
         var below = x.square() * (0.5 / h);                                             // ∫_{t_j}^{z} of the right knot's hat
         var belowLeft = x - below;                                                      // … of the left knot's hat
@@ -134,7 +138,8 @@ internal sealed class FixedGrid
         var outward = e.index_select(1, _outwardLeft) + e.index_select(1, _outwardRight);   // [P, 2N, d]
         var sums = outward.view(_p * 2, _half, d).cumsum(1).view(_p * 2 * _half, d);
         var flat = e.reshape(_p * _knots, d);
-        var c = sums.index_select(0, _sumRow).view(_batch, _p, d) * _sumCoef;
+        var gathered = sums.index_select(0, _sumRow).view(_batch, _p, d);
+        var c = where(_sumUsed, gathered * _sumCoef, zeros_like(gathered));      // no whole cell: 0, even when that row is ∞
         var eLeft = flat.index_select(0, _leftRow).view(_batch, _p, d);
         var eRight = flat.index_select(0, _leftRow + 1).view(_batch, _p, d);
         // The part of the sample's cell below z; a weight of 0 contributes 0 even when the knot value is infinite.
@@ -177,7 +182,8 @@ internal sealed class FixedGrid
             return where(x.le(len), negAlpha * x2, after);
         }
 
-        var corr = Delta(_z) - Delta(zeros_like(start));
+        var both = Delta(_zAndZero);                                                      // the samples and z = 0 in one pass
+        var corr = both.narrow(0, 0, _batch) - both.narrow(0, _batch, 1);
         bool anyBeyond = a.detach().abs().gt(end).any().item<bool>();
         if (!anyBeyond) return corr;
 

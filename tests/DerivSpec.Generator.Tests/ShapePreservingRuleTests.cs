@@ -185,6 +185,11 @@ public class ShapePreservingRuleTests
         Assert.DoesNotContain(xl, float.IsNaN);
         Assert.True(float.IsNegativeInfinity(xl[0]));
         Assert.All(xl.Skip(400), v => Assert.True(float.IsFinite(v)));        // z ≥ −2
+
+        // A bump in the cells next to 0: the samples there read no whole cell (never ∞·0).
+        NarrowBump(m, -0.03, 0.03, top: 100);
+        var near = Curve(m, linspace(-0.1, 0.1, 201, dtype: ScalarType.Float32).view(-1, 1), 0);
+        Assert.DoesNotContain(near, float.IsNaN);
     }
 
     [Fact]
