@@ -384,6 +384,13 @@ public static class Refuter
                                     recorded = "float32-range-" + kind;
                                     confirmation = "\nfloat64 evaluation of the same decoder and setting: finite, no " + kind + " violation on this line (float32 overflow)";
                                 }
+                                else if (values.Any(double.IsInfinity) || values64.Any(double.IsInfinity))
+                                {
+                                    // ±∞ on the line in float32 or float64: the exact values leave even float64's range
+                                    // (exp of a network output in the thousands), and the NaN is ∞ − ∞ of such terms.
+                                    recorded = kind.StartsWith("overflow-", StringComparison.Ordinal) ? kind : "overflow-" + kind;
+                                    confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either, and the line holds ±∞ (beyond the float range: ∞ − ∞)";
+                                }
                                 else confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either";
                             }
                             else if (kind is "increasing" or "decreasing" or "transient")
