@@ -41,6 +41,7 @@ public abstract class DerivativeDecoder : FamilyDecoder
     private GaussLegendreBuffers? _gridRule;   // the shared grid's per-cell rule; not a submodule, so not saved
     private FixedGridOptions _fixedOptions = new();
     private Tensor? _fixedKnots;               // the shape-preserving rule's knots; not a buffer, so not saved
+    private (Tensor Left, Tensor Right)? _fixedOutward;  // its cells in outward order (index tensors)
 
     /// <summary>The layout this decoder was built from.</summary>
     public DecoderLayout Layout { get; }
@@ -80,6 +81,9 @@ public abstract class DerivativeDecoder : FamilyDecoder
         {
             _fixedKnots?.Dispose();
             _fixedKnots = null;
+            _fixedOutward?.Left.Dispose();
+            _fixedOutward?.Right.Dispose();
+            _fixedOutward = null;
         }
         _fixedOptions = options;
         _integration = IntegrationRule.ShapePreserving;
@@ -101,6 +105,27 @@ public abstract class DerivativeDecoder : FamilyDecoder
         return k;
     }
 
+    /// <summary>The shape-preserving rule's cells in outward order (their left and right knots: N−1, …, 0, then N, …,
+    /// 2N−1) on <paramref name="like"/>'s device (made once).</summary>
+    internal (Tensor Left, Tensor Right) FixedOutward(Tensor like)
+    {
+        var o = _fixedOutward;
+        if (o is { } t && t.Left.device.type == like.device.type && t.Left.device.index == like.device.index && t.Left.shape[0] == 2L * _fixedOptions.HalfCells)
+            return t;
+        o?.Left.Dispose();
+        o?.Right.Dispose();
+        int half = _fixedOptions.HalfCells;
+        Tensor left, right;
+        using (NewDisposeScope())
+        {
+            left = cat(new[] { arange(half - 1, -1, -1, dtype: ScalarType.Int64, device: like.device), arange(half, 2 * half, dtype: ScalarType.Int64, device: like.device) });
+            right = (left + 1).DetachFromDisposeScope();
+            left.DetachFromDisposeScope();
+        }
+        _fixedOutward = (left, right);
+        return (left, right);
+    }
+
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
@@ -110,6 +135,9 @@ public abstract class DerivativeDecoder : FamilyDecoder
             _gridRule = null;
             _fixedKnots?.Dispose();
             _fixedKnots = null;
+            _fixedOutward?.Left.Dispose();
+            _fixedOutward?.Right.Dispose();
+            _fixedOutward = null;
         }
         base.Dispose(disposing);
     }

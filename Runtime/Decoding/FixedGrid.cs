@@ -58,14 +58,12 @@ internal sealed class FixedGrid
     private readonly Tensor _zAndZero;    // [B + 1, P, 1]: the samples, then 0
     private readonly Tensor _sumRow;      // [B·P] long: row of the sample's cumulative value in [P·2·N, d]
     private readonly Tensor _sumCoef;     // [B, P, 1]: +h/2 right of 0, −h/2 left of it
-    private readonly Tensor _sumUsed;     // [B, P, 1] bool: some whole cell lies between 0 and the sample's cell
+    private readonly Tensor _noSum;       // [B, P, 1] bool: no whole cell lies between 0 and the sample's cell
     private readonly Tensor _outwardLeft; // [2N] long: the left knot of each cell in outward order (N−1, …, 0, N, …, 2N−1)
     private readonly Tensor _outwardRight;// the right knot of each
-    private readonly Tensor _leftRow;     // [B·P] long: row p·(2N + 1) + j of the knot left of the sample
-    private readonly Tensor _weightLeft;  // [B, P, 1]: the left knot's weight in the sample's own cell (see the constructor)
-    private readonly Tensor _weightRight; // [B, P, 1]: the right knot's
-    private readonly Tensor _leftUsed;    // [B, P, 1] bool: _weightLeft ≠ 0 (0·∞ must not make NaN)
-    private readonly Tensor _rightUsed;
+    private readonly Tensor _ownRows;     // [2·B·P] long: rows p·(2N + 1) + j, then + j + 1, of the sample's cell's knots
+    private readonly Tensor _ownWeights;  // [2, B, P, 1]: the left and right knot's weights in the sample's own cell
+    private readonly Tensor _ownZero;     // [2, B, P, 1] bool: weight 0 (0·∞ must not make NaN)
     private readonly Tensor _beyondRight; // [B, P, 1]: max(z − t_2N, 0)
     private readonly Tensor _beyondLeft;  // [B, P, 1]: max(t_0 − z, 0)
     private readonly bool _anyBeyond;
@@ -76,7 +74,9 @@ internal sealed class FixedGrid
     /// <param name="z">The batch, [B, P].</param>
     /// <param name="options">Radius and cells per unit.</param>
     /// <param name="knots">The knots t_j = (j − N)·h, [2N + 1], on z's device and dtype (cached by the decoder).</param>
-    public FixedGrid(Tensor z, FixedGridOptions options, Tensor knots)
+    /// <param name="outward">The left and right knot of every cell in outward order — N−1, …, 0, then N, …, 2N−1 — on z's
+    /// device (cached by the decoder).</param>
+    public FixedGrid(Tensor z, FixedGridOptions options, Tensor knots, (Tensor Left, Tensor Right) outward)
     {
         _half = options.HalfCells;
         _knots = options.Knots;
@@ -92,7 +92,8 @@ internal sealed class FixedGrid
         // rounded exactly as an anchor's offset in its cell is.
         var cell = (z.detach() * _perUnit + _half).floor().clamp(0, 2 * _half - 1).to(ScalarType.Int64);   // [B, P]
         var pRows = arange(_p, dtype: ScalarType.Int64, device: z.device).unsqueeze(0);
-        _leftRow = (cell + pRows * _knots).reshape(-1);
+        var leftRow = (cell + pRows * _knots).reshape(-1);
+        _ownRows = cat(new[] { leftRow, leftRow + 1 });                                 // [2·B·P]: left knots, then right knots
         var x = (_z - knots.index_select(0, cell.reshape(-1)).view(_batch, _p, 1)).clamp(0.0, h);
         // Cumulative sums are stored outward from 0: side 0 = left of 0 (cells N−1, N−2, …), side 1 = right (N, N+1, …);
         // row m − 1 of a side holds the sum of its first m cells. A sample in cell j ≥ N reads +sum(right, j − N), the
@@ -105,18 +106,15 @@ internal sealed class FixedGrid
         _sumRow = ((pRows * 2 + side) * _half + (m - 1).clamp_min(0)).reshape(-1);
         var rightF = right.to(z.dtype).unsqueeze(-1);
         var sign = rightF * 2 - 1;                                                      // +1 right of 0, −1 left
-        _sumUsed = m.gt(0).unsqueeze(-1);
         _sumCoef = sign * (0.5 * h);
         // The hats' integrals over [t_j, z] (right of 0) or over [z, t_{j+1}] (left of 0, then negated).
         var below = x.square() * (0.5 / h);                                             // ∫_{t_j}^{z} of the right knot's hat
         var belowLeft = x - below;                                                      // … of the left knot's hat
-        _weightRight = where(right.unsqueeze(-1), below, below - 0.5 * h);              // left of 0: −(h/2 − below)
-        _weightLeft = where(right.unsqueeze(-1), belowLeft, belowLeft - 0.5 * h);
-        _leftUsed = _weightLeft.ne(0);
-        _rightUsed = _weightRight.ne(0);
-        var order = cat(new[] { arange(_half - 1, -1, -1, dtype: ScalarType.Int64, device: z.device), arange(_half, 2 * _half, dtype: ScalarType.Int64, device: z.device) });
-        _outwardLeft = order;
-        _outwardRight = order + 1;
+        var ownWeights = stack(new[] { belowLeft, below }, 0);                         // [2, B, P, 1]
+        _ownWeights = where(right.unsqueeze(-1), ownWeights, ownWeights - 0.5 * h);      // left of 0: −(h/2 − …)
+        _ownZero = _ownWeights.eq(0);
+        _noSum = m.le(0).unsqueeze(-1);
+        (_outwardLeft, _outwardRight) = outward;
         _beyondRight = (_z - end).clamp_min(0.0);
         _beyondLeft = (-_z - end).clamp_min(0.0);
         _anyBeyond = z.detach().abs().gt(end).any().item<bool>();
@@ -137,16 +135,17 @@ internal sealed class FixedGrid
         // Twice the trapezoid of each cell (h/2 is applied per sample), cells in outward order: both sides summed in one pass.
         var outward = e.index_select(1, _outwardLeft) + e.index_select(1, _outwardRight);   // [P, 2N, d]
         var sums = outward.view(_p * 2, _half, d).cumsum(1).view(_p * 2 * _half, d);
-        var flat = e.reshape(_p * _knots, d);
-        var gathered = sums.index_select(0, _sumRow).view(_batch, _p, d);
-        var c = where(_sumUsed, gathered * _sumCoef, zeros_like(gathered));      // no whole cell: 0, even when that row is ∞
-        var eLeft = flat.index_select(0, _leftRow).view(_batch, _p, d);
-        var eRight = flat.index_select(0, _leftRow + 1).view(_batch, _p, d);
-        // The part of the sample's cell below z; a weight of 0 contributes 0 even when the knot value is infinite.
-        var own = where(_leftUsed, eLeft * _weightLeft, zeros_like(c)) + where(_rightUsed, eRight * _weightRight, zeros_like(c));
-        var value = c + own;
+        // No whole cell between 0 and the sample: 0, even when that row is ∞.
+        var c = sums.index_select(0, _sumRow).view(_batch, _p, d).mul(_sumCoef).masked_fill(_noSum, 0);
+        // The sample's own cell; a weight of 0 contributes 0 even when the knot value is infinite.
+        var ends = e.reshape(_p * _knots, d).index_select(0, _ownRows).view(2, _batch, _p, d);
+        var value = (ends * _ownWeights).masked_fill(_ownZero, 0).sum(dim: 0).add_(c);
         if (_anyBeyond)
+        {
+            var eLeft = ends[0];
+            var eRight = ends[1];
             value = value + where(_beyondRight.gt(0), eRight * _beyondRight, zeros_like(c)) - where(_beyondLeft.gt(0), eLeft * _beyondLeft, zeros_like(c));
+        }
         return anchor is null ? value : value + AnchorCorrection(e, anchor);
     }
 
