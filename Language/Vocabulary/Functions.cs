@@ -61,12 +61,7 @@ namespace DerivSpec.Language
         public static IReadOnlyList<string> CallableNames { get; } = All.Select(e => e.Name).Concat(new[] { IntegralName }).ToArray();
 
         /// <summary>The function named <paramref name="name"/>; false when there is none (also for <c>integral</c>).</summary>
-        public static bool TryParse(string? name, out Function function)
-        {
-            foreach (var e in All)
-                if (string.Equals(e.Name, name, StringComparison.Ordinal)) { function = e.Function; return true; }
-            function = default;
-            return false;
-        }
+        public static bool TryParse(string? name, out Function function) =>
+            VocabularyLookup.TryFind(All, e => e.Name, e => e.Function, name, out function);
     }
 }

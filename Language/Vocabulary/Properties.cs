@@ -44,12 +44,7 @@ namespace DerivSpec.Language
             All.Where(e => (properties & e.Property) != 0).Select(e => e.Name);
 
         /// <summary>The property named <paramref name="name"/>; false when there is none.</summary>
-        public static bool TryParse(string? name, out ShapeProperties property)
-        {
-            foreach (var e in All)
-                if (string.Equals(e.Name, name, StringComparison.Ordinal)) { property = e.Property; return true; }
-            property = ShapeProperties.None;
-            return false;
-        }
+        public static bool TryParse(string? name, out ShapeProperties property) =>
+            VocabularyLookup.TryFind(All, e => e.Name, e => e.Property, name, out property);
     }
 }

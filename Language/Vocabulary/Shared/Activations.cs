@@ -62,12 +62,7 @@ namespace DerivSpec.Language
         public static IReadOnlyList<string> Names { get; } = All.Select(e => e.Name).ToArray();
 
         /// <summary>The activation named <paramref name="name"/>; false when there is none.</summary>
-        public static bool TryParse(string? name, out ActivationKind kind)
-        {
-            foreach (var e in All)
-                if (string.Equals(e.Name, name, StringComparison.Ordinal)) { kind = e.Kind; return true; }
-            kind = default;
-            return false;
-        }
+        public static bool TryParse(string? name, out ActivationKind kind) =>
+            VocabularyLookup.TryFind(All, e => e.Name, e => e.Kind, name, out kind);
     }
 }

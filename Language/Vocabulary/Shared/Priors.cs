@@ -80,12 +80,7 @@ namespace DerivSpec.Language
         public static IReadOnlyList<string> Names { get; } = All.Where(e => e.Name != null).Select(e => e.Name!).ToArray();
 
         /// <summary>The prior named <paramref name="name"/> in .dspec text; false when there is none.</summary>
-        public static bool TryParse(string? name, out ParameterPriorKind kind)
-        {
-            foreach (var e in All)
-                if (e.Name != null && string.Equals(e.Name, name, StringComparison.Ordinal)) { kind = e.Kind; return true; }
-            kind = default;
-            return false;
-        }
+        public static bool TryParse(string? name, out ParameterPriorKind kind) =>
+            VocabularyLookup.TryFind(All, e => e.Name, e => e.Kind, name, out kind);
     }
 }
