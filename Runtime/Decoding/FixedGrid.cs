@@ -39,8 +39,9 @@ public sealed record FixedGridOptions(int Radius = 8, int CellsPerUnit = 32)
 /// through zero at the anchor (which keeps the turn at a).
 /// <para>
 /// Per integral: the cell integrals (trapezoids of the knot values) are summed outward from the knot at 0 — one cumulative
-/// sum over both sides at once — and each sample reads its cell's cumulative value plus the exact integral of the
-/// interpolant over the part of its cell below z. The table does not depend on the batch and each sample's read-off is
+/// sum over both sides at once — and each sample reads the sum of the whole cells between 0 and its own cell, plus (right
+/// of 0) or minus (left of 0) the exact integral of the interpolant over its part of its own cell, so every term on a
+/// side has one sign. The table does not depend on the batch and each sample's read-off is
 /// element-wise, so a sample's value is the same, bit for bit, in any batch. In float32 the cumulative sums of
 /// nonnegative cells never decrease (rounding is monotone), so a drop can only come from the read-off's own rounding (a
 /// few ulps). An anchor adds a per-feature correction: the two-piece interpolant through (a, 0) minus the linear one, on
@@ -90,7 +91,8 @@ internal sealed class FixedGrid
         _zAndZero = cat(new[] { _z, zeros(1, _p, 1, dtype: z.dtype, device: z.device) }, 0);
         // The cell j with t_j ≤ z < t_{j+1}, clamped to the grid; x = z − t_j, t_j read from the knot table so that it is
         // rounded exactly as an anchor's offset in its cell is.
-        var cell = (z.detach() * _perUnit + _half).floor().clamp(0, 2 * _half - 1).to(ScalarType.Int64);   // [B, P]
+        // A NaN z (a diverged encoder) reads cell N and gives NaN values, never an out-of-range index.
+        var cell = (z.detach() * _perUnit + _half).nan_to_num(nan: _half).floor().clamp(0, 2 * _half - 1).to(ScalarType.Int64);   // [B, P]
         var pRows = arange(_p, dtype: ScalarType.Int64, device: z.device).unsqueeze(0);
         var leftRow = (cell + pRows * _knots).reshape(-1);
         _ownRows = cat(new[] { leftRow, leftRow + 1 });                                 // [2·B·P]: left knots, then right knots
@@ -158,7 +160,7 @@ internal sealed class FixedGrid
         long cells = 2L * _half;
         double h = _h, floor = _h * 1e-6, end = _half * h;
         var a = anchor.expand(_p, d);                                                     // [P, d]
-        var jaC = (a.detach() * _perUnit + _half).floor().clamp(0, cells - 1);          // a's cell, as the knots are numbered
+        var jaC = (a.detach() * _perUnit + _half).nan_to_num(nan: _half).floor().clamp(0, cells - 1);   // a's cell (a NaN a: any cell)
         var jaIdx = jaC.to(ScalarType.Int64).unsqueeze(1);                                // [P, 1, d]
         var eL = e.gather(1, jaIdx).squeeze(1);                                           // e at the cell's ends, [P, d]
         var eR = e.gather(1, jaIdx + 1).squeeze(1);

@@ -193,6 +193,20 @@ public class ShapePreservingRuleTests
     }
 
     [Fact]
+    public void ANaNLatentGivesNaNForThatSampleOnly()
+    {
+        // A diverged encoder hands NaN to the decoder: that sample's values are NaN, the others are untouched, nothing throws.
+        using var scope = NewDisposeScope();
+        var m = Create(3, ScalarType.Float32, 8);
+        using var _ = no_grad();
+        var z = tensor(new[] { 0.5f, float.NaN, -1.5f }).view(-1, 1);
+        var x = m.forward(z);
+        Assert.True(x[1].isnan().all().item<bool>());
+        Assert.True(x[0].isfinite().all().item<bool>() && x[2].isfinite().all().item<bool>());
+        Assert.Equal(m.forward(z.narrow(0, 0, 1))[0].data<float>().ToArray(), x[0].data<float>().ToArray());
+    }
+
+    [Fact]
     public void ASampleDoesNotDependOnItsBatch()
     {
         using var scope = NewDisposeScope();
