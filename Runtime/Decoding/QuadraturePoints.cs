@@ -65,7 +65,8 @@ public sealed class QuadraturePoints
     public Tensor HalfZ { get; }
 
     /// <summary>The points where integrands are evaluated, as an inner value: the nodes τ_i = z/2·(u_i + 1), [B, P, n, 1],
-    /// under <see cref="IntegrationRule.GaussLegendre"/>; the shared grid's points, [1, P, M, 1], under
+    /// under <see cref="IntegrationRule.GaussLegendre"/>; the fixed knots, [1, P, 2N + 1, 1], under
+    /// <see cref="IntegrationRule.ShapePreserving"/> (the default); the shared grid's points, [1, P, M, 1], under
     /// <see cref="IntegrationRule.SharedGrid"/>.</summary>
     public Tensor Tau { get; }
 
