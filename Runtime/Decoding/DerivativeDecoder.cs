@@ -40,8 +40,7 @@ public abstract class DerivativeDecoder : FamilyDecoder
     private SharedGridOptions _gridOptions = new();
     private GaussLegendreBuffers? _gridRule;   // the shared grid's per-cell rule; not a submodule, so not saved
     private FixedGridOptions _fixedOptions = new();
-    private Tensor? _fixedKnots;               // the shape-preserving rule's knots; not a buffer, so not saved
-    private (Tensor Left, Tensor Right)? _fixedOutward;  // its cells in outward order (index tensors)
+    private FixedGridTables? _fixedTables;     // the shape-preserving rule's knots and cell order; not buffers, so not saved
 
     /// <summary>The layout this decoder was built from.</summary>
     public DecoderLayout Layout { get; }
@@ -79,51 +78,20 @@ public abstract class DerivativeDecoder : FamilyDecoder
         options.Validate();
         if (options != _fixedOptions)
         {
-            _fixedKnots?.Dispose();
-            _fixedKnots = null;
-            _fixedOutward?.Left.Dispose();
-            _fixedOutward?.Right.Dispose();
-            _fixedOutward = null;
+            _fixedTables?.Dispose();
+            _fixedTables = null;
         }
         _fixedOptions = options;
         _integration = IntegrationRule.ShapePreserving;
     }
 
-    /// <summary>The knots of the shape-preserving rule on <paramref name="like"/>'s device and dtype (made once).</summary>
-    internal Tensor FixedKnots(Tensor like)
+    /// <summary>The shape-preserving rule's fixed tables on <paramref name="like"/>'s device and dtype (made once).</summary>
+    internal FixedGridTables FixedTables(Tensor like)
     {
-        var k = _fixedKnots;
-        if (k is not null && k.dtype == like.dtype && k.device.type == like.device.type && k.device.index == like.device.index) return k;
-        k?.Dispose();
-        int half = _fixedOptions.HalfCells;
-        using (NewDisposeScope())
-        {
-            // t_j = (j − N)·h, computed exactly as FixedGrid computes an anchor's cell start.
-            k = ((arange(2 * half + 1, dtype: like.dtype, device: like.device) - half) * _fixedOptions.Width).DetachFromDisposeScope();
-        }
-        _fixedKnots = k;
-        return k;
-    }
-
-    /// <summary>The shape-preserving rule's cells in outward order (their left and right knots: N−1, …, 0, then N, …,
-    /// 2N−1) on <paramref name="like"/>'s device (made once).</summary>
-    internal (Tensor Left, Tensor Right) FixedOutward(Tensor like)
-    {
-        var o = _fixedOutward;
-        if (o is { } t && t.Left.device.type == like.device.type && t.Left.device.index == like.device.index && t.Left.shape[0] == 2L * _fixedOptions.HalfCells)
-            return t;
-        o?.Left.Dispose();
-        o?.Right.Dispose();
-        int half = _fixedOptions.HalfCells;
-        Tensor left, right;
-        using (NewDisposeScope())
-        {
-            left = cat(new[] { arange(half - 1, -1, -1, dtype: ScalarType.Int64, device: like.device), arange(half, 2 * half, dtype: ScalarType.Int64, device: like.device) });
-            right = (left + 1).DetachFromDisposeScope();
-            left.DetachFromDisposeScope();
-        }
-        _fixedOutward = (left, right);
-        return (left, right);
+        var t = _fixedTables;
+        if (t is not null && t.Matches(like)) return t;
+        t?.Dispose();
+        return _fixedTables = new FixedGridTables(_fixedOptions, like);
     }
 
     /// <inheritdoc />
@@ -133,11 +101,8 @@ public abstract class DerivativeDecoder : FamilyDecoder
         {
             _gridRule?.Dispose();
             _gridRule = null;
-            _fixedKnots?.Dispose();
-            _fixedKnots = null;
-            _fixedOutward?.Left.Dispose();
-            _fixedOutward?.Right.Dispose();
-            _fixedOutward = null;
+            _fixedTables?.Dispose();
+            _fixedTables = null;
         }
         base.Dispose(disposing);
     }

@@ -31,6 +31,55 @@ public sealed record FixedGridOptions(int Radius = 8, int CellsPerUnit = 32)
 }
 
 /// <summary>
+/// What the shape-preserving rule needs that depends on the options, dtype and device but not on the batch: the knots
+/// t_j = (j − N)·h and the cells in outward order from 0 (their left and right knots: N−1, …, 0, then N, …, 2N−1).
+/// Made once by the decoder; lives outside any training step's dispose scope.
+/// </summary>
+internal sealed class FixedGridTables : IDisposable
+{
+    /// <param name="options">Radius and cells per unit.</param>
+    /// <param name="like">Gives the dtype (of the knots) and the device.</param>
+    public FixedGridTables(FixedGridOptions options, Tensor like)
+    {
+        Options = options;
+        int half = options.HalfCells;
+        using (NewDisposeScope())
+        {
+            // t_j = (j − N)·h, computed exactly as FixedGrid computes an anchor's cell start.
+            Knots = ((arange(2 * half + 1, dtype: like.dtype, device: like.device) - half) * options.Width).DetachFromDisposeScope();
+            var left = cat(new[] { arange(half - 1, -1, -1, dtype: ScalarType.Int64, device: like.device),
+                                   arange(half, 2 * half, dtype: ScalarType.Int64, device: like.device) });
+            OutwardRight = (left + 1).DetachFromDisposeScope();
+            OutwardLeft = left.DetachFromDisposeScope();
+        }
+    }
+
+    /// <summary>The options the tables were made for.</summary>
+    public FixedGridOptions Options { get; }
+
+    /// <summary>The knots, [2N + 1].</summary>
+    public Tensor Knots { get; }
+
+    /// <summary>The left knot of every cell in outward order, [2N] (int64).</summary>
+    public Tensor OutwardLeft { get; }
+
+    /// <summary>The right knot of every cell in outward order, [2N] (int64).</summary>
+    public Tensor OutwardRight { get; }
+
+    /// <summary>True when the tables are on <paramref name="like"/>'s device and in its dtype.</summary>
+    public bool Matches(Tensor like) =>
+        Knots.dtype == like.dtype && Knots.device.type == like.device.type && Knots.device.index == like.device.index;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Knots.Dispose();
+        OutwardLeft.Dispose();
+        OutwardRight.Dispose();
+    }
+}
+
+/// <summary>
 /// One pass of <see cref="IntegrationRule.ShapePreserving"/>: the integrand is evaluated at the fixed knots, replaced by
 /// its piecewise-linear interpolant e_I (with an extra zero at a sign-change anchor when one is given), and e_I is
 /// integrated exactly. Because e_I is a convex combination of the knot values, a nonnegative integrand gives a
@@ -73,12 +122,11 @@ internal sealed class FixedGrid
     public Tensor Points { get; }
 
     /// <param name="z">The batch, [B, P].</param>
-    /// <param name="options">Radius and cells per unit.</param>
-    /// <param name="knots">The knots t_j = (j − N)·h, [2N + 1], on z's device and dtype (cached by the decoder).</param>
-    /// <param name="outward">The left and right knot of every cell in outward order — N−1, …, 0, then N, …, 2N−1 — on z's
-    /// device (cached by the decoder).</param>
-    public FixedGrid(Tensor z, FixedGridOptions options, Tensor knots, (Tensor Left, Tensor Right) outward)
+    /// <param name="tables">The knots and the outward cell order on z's device and dtype (cached by the decoder).</param>
+    public FixedGrid(Tensor z, FixedGridTables tables)
     {
+        var options = tables.Options;
+        var knots = tables.Knots;
         _half = options.HalfCells;
         _knots = options.Knots;
         _h = options.Width;
@@ -116,7 +164,8 @@ internal sealed class FixedGrid
         _ownWeights = where(right.unsqueeze(-1), ownWeights, ownWeights - 0.5 * h);      // left of 0: −(h/2 − …)
         _ownZero = _ownWeights.eq(0);
         _noSum = m.le(0).unsqueeze(-1);
-        (_outwardLeft, _outwardRight) = outward;
+        _outwardLeft = tables.OutwardLeft;
+        _outwardRight = tables.OutwardRight;
         _beyondRight = (_z - end).clamp_min(0.0);
         _beyondLeft = (-_z - end).clamp_min(0.0);
         _anyBeyond = z.detach().abs().gt(end).any().item<bool>();

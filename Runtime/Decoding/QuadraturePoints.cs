@@ -35,7 +35,7 @@ public sealed class QuadraturePoints
         Tensor tau;
         if (decoder.Integration == IntegrationRule.ShapePreserving)
         {
-            _fixed = new FixedGrid(z, decoder.FixedGridOptions, decoder.FixedKnots(z), decoder.FixedOutward(z));
+            _fixed = new FixedGrid(z, decoder.FixedTables(z));
             Tau = _fixed.Points;                         // [1, P, 2N + 1, 1]: the same knots for every batch
             tau = Tau.squeeze(-1);
         }
