@@ -239,11 +239,14 @@ internal sealed class FixedGrid
 
         // An anchor beyond the knots changes nothing inside them; beyond the same end the integrand is continued as
         // e_end·(τ − a)/(t_end − a), which keeps the turn at a.
-        var inside = a.ge(-end).logical_and(a.le(end)).to(e.dtype);
+        // Masks, not products with 0/1, so that an infinite knot value where a term does not apply gives 0, not NaN.
+        var outside = a.lt(-end).logical_or(a.gt(end));
         var deltaR = (-a + end).clamp_max(-floor);                                        // t_2N − a < 0
         var deltaL = (-a - end).clamp_min(floor);                                         // t_0 − a > 0
-        var right = a.gt(end).to(e.dtype) * e.select(1, _knots - 1) / (deltaR * 2);      // [P, d]
-        var left = a.lt(-end).to(e.dtype) * e.select(1, 0) / (deltaL * 2);
-        return corr * inside + _beyondRight.square() * right + _beyondLeft.square() * left;
+        var right = (e.select(1, _knots - 1) / (deltaR * 2)).masked_fill(a.le(end), 0);   // [P, d]
+        var left = (e.select(1, 0) / (deltaL * 2)).masked_fill(a.ge(-end), 0);
+        var beyondRight = (_beyondRight.square() * right).masked_fill(_beyondRight.le(0), 0);
+        var beyondLeft = (_beyondLeft.square() * left).masked_fill(_beyondLeft.le(0), 0);
+        return corr.masked_fill(outside, 0) + beyondRight + beyondLeft;
     }
 }
