@@ -1,4 +1,5 @@
 using System;
+using Declared = DerivSpec.Language.ShapeProperties;   // the properties a generated family declares
 using System.Globalization;
 using System.Linq;
 using DerivSpec.Refuter;

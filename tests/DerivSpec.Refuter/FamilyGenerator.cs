@@ -1,22 +1,11 @@
 using System;
+using Declared = DerivSpec.Language.ShapeProperties;   // the properties a generated family declares
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
 
 namespace DerivSpec.Refuter;
-
-/// <summary>The shape properties a generated family declares (the language's property words).</summary>
-[Flags]
-public enum Declared
-{
-    None = 0,
-    Increasing = 1,
-    Decreasing = 2,
-    Transient = 4,
-    Nonnegative = 8,
-    Bounded = 16,
-}
 
 /// <summary>One generated family: its block text without the name (<c>increasing bounded { … }</c>), so that it can be
 /// placed in any model under any name, the properties it declares, the template it came from and the seed that
