@@ -119,137 +119,44 @@ public abstract class CollapsedVaeModel : IDisposable
     // ------------------------------------------------------------------ training
 
     /// <summary>
-    /// Trains on <paramref name="data"/> (validated first). With <see cref="TrainOptions.Seed"/> the run depends on the
+    /// Trains on <paramref name="data"/> (validated first) by the <see cref="TrainingPlan"/> made from
+    /// <paramref name="options"/> and the model's defaults. With <see cref="TrainOptions.Seed"/> the run depends on the
     /// seed alone: on a model's first training (not initialised from <see cref="ModelOptions.Seed"/>, never trained,
     /// not loaded) every parameter is first initialised from the seed (<see cref="CollapsedVaeModule.ResetParameters"/>),
-    /// then the seed drives the shuffling and the reparameterisation noise. The data set is moved to the device once; each step indexes it
-    /// there, runs in its own dispose scope and makes no host synchronisation; losses are read once per epoch.
-    /// Throws <see cref="DataValidationException"/> for bad data, <see cref="TrainingDivergedException"/> when the loss
-    /// becomes non-finite (parameters restored to the last good epoch) and <see cref="OperationCanceledException"/> on
-    /// cancellation (parameters restored to the last completed epoch). Each call continues from the current parameters
-    /// with a fresh Adam state; <see cref="History"/> accumulates across calls.
+    /// then the seed drives the shuffling and the reparameterisation noise.
+    /// Throws <see cref="DataValidationException"/> for bad data, <see cref="ArgumentOutOfRangeException"/> for a bad
+    /// option, <see cref="TrainingDivergedException"/> when the loss becomes non-finite (parameters restored to the last
+    /// good epoch) and <see cref="OperationCanceledException"/> on cancellation (parameters restored to the last
+    /// completed epoch). Each call continues from the current parameters with a fresh Adam state; <see cref="History"/>
+    /// accumulates across calls.
     /// </summary>
     public IReadOnlyList<EpochMetrics> Train(DataMatrix data, TrainOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         options ??= new TrainOptions();
         data.Validate(Defaults.Likelihood, Features);
-        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "Batch size must be ≥ 1.");
-        if (!(options.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(options), options.LearningRate, "Learning rate must be > 0.");
-        if (!(options.AssignmentLearningRateFactor > 0) || double.IsInfinity(options.AssignmentLearningRateFactor))
-            throw new ArgumentOutOfRangeException(nameof(options), options.AssignmentLearningRateFactor, "The assignment learning-rate factor must be finite and > 0.");
-        long n = data.Samples;
-        int epochs = options.Epochs ?? (int)Math.Clamp(Math.Round(1e6 / n), 20, 300);
-        if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), epochs, "Epochs must be ≥ 1.");
-        double alpha = options.Alpha ?? Defaults.Alpha, beta = options.Beta ?? Defaults.Beta, gamma = options.Gamma ?? Defaults.Gamma;
-        double anneal = options.AnnealFraction ?? Defaults.AnnealFraction;
-        if (!(alpha > 0)) throw new ArgumentOutOfRangeException(nameof(options), alpha, "α must be > 0.");
-        if (anneal is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(options), anneal, "The anneal fraction must be in [0, 1].");
-        if (options.AssignmentWarmup is not (>= 0 and <= 1))
-            throw new ArgumentOutOfRangeException(nameof(options), options.AssignmentWarmup, "The assignment warm-up fraction must be in [0, 1].");
-
-        if (options.Threads is int th && th < 1) throw new ArgumentOutOfRangeException(nameof(options), th, "Threads must be ≥ 1.");
+        var plan = TrainingPlan.Create(options, Defaults, data.Samples);
         var dev = Seeding.ResolveDevice(options.Device);
         int previousThreads = torch.get_num_threads();
         int threads = options.Threads ?? Math.Clamp(Environment.ProcessorCount / 2, 1, Math.Max(1, previousThreads));
         if (dev.type == DeviceType.CPU && threads != previousThreads) torch.set_num_threads(threads);
-        try { return TrainCore(data, options, dev, epochs, alpha, beta, gamma, anneal); }
-        finally { if (torch.get_num_threads() != previousThreads) torch.set_num_threads(previousThreads); }
-    }
-
-    private IReadOnlyList<EpochMetrics> TrainCore(DataMatrix data, TrainOptions options, Device dev, int epochs,
-        double alpha, double beta, double gamma, double anneal)
-    {
-        long n = data.Samples;
-        MoveTo(dev);
-        if (options.Seed is long seed)
-        {
-            // One seed covers everything: a model that has not been initialised from a seed, trained or loaded yet
-            // draws its initial parameters from this seed first (the decoder was created before any seed was set).
-            if (!initialisedFromSeed && !IsTrained && history.Count == 0) Module.ResetParameters(seed);
-            initialisedFromSeed = true;
-            Seeding.Set(seed);
-        }
-        if (Module.Likelihood.IsCount && LibraryMean is null) LibraryMean = MeanLibrary(data);
-        if (data.FeatureNames is not null) FeatureNames = data.FeatureNames;
-
-        var (x, enc, logLib) = Prepare(data);
-        int batch = (int)Math.Min(options.BatchSize, n);
-        int steps = (int)((n + batch - 1) / batch);
-        long totalSteps = (long)steps * epochs;
-        double annealSteps = anneal * totalSteps;
-        long warmupSteps = (long)Math.Round(options.AssignmentWarmup * totalSteps);
-
-        using var adam = new FlatAdam(Module.parameters(), options.LearningRate);
-        if (options.AssignmentLearningRateFactor != 1.0 && Module.PhiLogits is TorchSharp.Modules.Parameter xi) adam.ScaleLearningRate(xi, options.AssignmentLearningRateFactor);
-        using var snapshot = adam.CreateSnapshot();
-        using var stepLosses = torch.zeros(steps, 5, dtype: ScalarType.Float64, device: dev);
-        Module.train();
-        long globalStep = 0;
-        var watch = new Stopwatch();
         try
         {
-            for (int epoch = 0; epoch < epochs; epoch++)
+            MoveTo(dev);
+            if (options.Seed is long seed)
             {
-                watch.Restart();
-                double bNow = beta, gNow = gamma;
-                using (var perm = torch.randperm(n, device: dev))
-                {
-                    for (int s = 0; s < steps; s++)
-                    {
-                        if (options.Cancellation.IsCancellationRequested)
-                        {
-                            adam.Restore(snapshot);
-                            options.Cancellation.ThrowIfCancellationRequested();
-                        }
-                        double f = annealSteps > 0 ? Math.Min(1.0, (globalStep + 1) / annealSteps) : 1.0;
-                        bNow = beta * f; gNow = gamma * f;
-                        using var scope = torch.NewDisposeScope();
-                        long start = (long)s * batch, size = Math.Min(batch, n - start);
-                        var idx = perm.narrow(0, start, size);
-                        var xb = x.index_select(0, idx);
-                        var eb = ReferenceEquals(enc, x) ? xb : enc.index_select(0, idx);
-                        var lb = logLib?.index_select(0, idx);
-                        var stacked = Module.Loss(xb, eb, lb, n, alpha, bNow, gNow).Stacked();   // [5]
-                        stacked.sum().backward();
-                        // Assignment warm-up: ξ gets no gradient, so Adam leaves it (and its moments) untouched.
-                        if (globalStep < warmupSteps && Module.PhiLogits.grad is { } xiGrad)
-                            using (torch.no_grad()) xiGrad.zero_();
-                        adam.Step();
-                        using (torch.no_grad()) stepLosses[s].copy_(stacked);
-                        globalStep++;
-                    }
-                }
-                // One host read per epoch.
-                double[] host;
-                using (var cpu = stepLosses.cpu()) host = cpu.data<double>().ToArray();
-                for (int s = 0; s < steps; s++)
-                    for (int c = 0; c < 5; c++)
-                        if (!double.IsFinite(host[s * 5 + c]))
-                        {
-                            adam.Restore(snapshot);
-                            string[] names = { "term (3) reconstruction", "term (4) Dirichlet", "term (5) entropy", "term (6) KL", "term (7) prior" };
-                            throw new TrainingDivergedException(
-                                $"Training diverged: the loss's {names[c]} became {host[s * 5 + c].ToString(CultureInfo.InvariantCulture)} at epoch {epoch + 1}, step {s + 1} " +
-                                $"(of {steps} per epoch). The parameters were restored to the end of epoch {epoch} (the last good state). " +
-                                "Try a smaller learning rate, a different seed, or check the data scale.", epoch + 1, s + 1);
-                        }
-                adam.Save(snapshot);
-                var mean = new double[5];
-                for (int s = 0; s < steps; s++) for (int c = 0; c < 5; c++) mean[c] += host[s * 5 + c] / steps;
-                watch.Stop();
-                var m = new EpochMetrics(history.Count + 1, mean.Sum(), mean[0], mean[1], mean[2], mean[3], mean[4], bNow, gNow, watch.Elapsed.TotalSeconds);
-                history.Add(m);
-                options.Progress?.Report(m);
+                // One seed covers everything: a model that has not been initialised from a seed, trained or loaded yet
+                // draws its initial parameters from this seed first (the decoder was created before any seed was set).
+                if (!initialisedFromSeed && !IsTrained && history.Count == 0) Module.ResetParameters(seed);
+                initialisedFromSeed = true;
+                Seeding.Set(seed);
             }
+            if (Module.Likelihood.IsCount && LibraryMean is null) LibraryMean = MeanLibrary(data);
+            if (data.FeatureNames is not null) FeatureNames = data.FeatureNames;
+            using var batches = Batches(data);
+            plan.Run(Module, batches, dev, history);
         }
-        finally
-        {
-            Module.eval();
-            x.Dispose();
-            if (!ReferenceEquals(enc, x)) enc.Dispose();
-            logLib?.Dispose();
-        }
+        finally { if (torch.get_num_threads() != previousThreads) torch.set_num_threads(previousThreads); }
         IsTrained = true;
         return history;
     }
@@ -267,19 +174,9 @@ public abstract class CollapsedVaeModel : IDisposable
         return s.item<double>();
     }
 
-    /// <summary>Data, encoder input (log1p for counts) and log size factors on the model's device and dtype.</summary>
-    private (Tensor X, Tensor Enc, Tensor? LogLib) Prepare(DataMatrix data)
-    {
-        using var scope = torch.NewDisposeScope();
-        var x = data.Values.to(Options.Dtype, device);
-        if (!Module.Likelihood.IsCount) return (x.MoveToOuterDisposeScope(), x, null);
-        var enc = torch.log1p(x);
-        Tensor lib = data.LibrarySizes is not null
-            ? torch.tensor(data.LibrarySizes, dtype: ScalarType.Float64).to(Options.Dtype, device)
-            : x.sum(dim: 1).clamp_min(1.0);
-        var logLib = (lib / (LibraryMean ?? 1.0)).log();
-        return (x.MoveToOuterDisposeScope(), enc.MoveToOuterDisposeScope(), logLib.MoveToOuterDisposeScope());
-    }
+    /// <summary>The model's view of <paramref name="data"/>: values, encoder input (log1p for counts) and log size factors on the model's device and dtype.</summary>
+    private IBatchSource Batches(DataMatrix data) =>
+        new ResidentBatches(data, Options.Dtype, device, Module.Likelihood.IsCount, LibraryMean ?? 1.0);
 
     // ------------------------------------------------------------------ results
 
@@ -290,8 +187,8 @@ public abstract class CollapsedVaeModel : IDisposable
         data.Validate(Defaults.Likelihood, Features);
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var (x, enc, logLib) = Prepare(data);
-        var mu = Module.Encoder.forward(enc).Mean;
+        using var batches = Batches(data);
+        var mu = Module.Encoder.forward(batches.Range(0, data.Samples).EncoderInput).Mean;
         return To2D(mu);
     }
 
@@ -370,7 +267,7 @@ public abstract class CollapsedVaeModel : IDisposable
         data.Validate(Defaults.Likelihood, Features);
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var (x, enc, logLib) = Prepare(data);
+        using var batches = Batches(data);
         long n = data.Samples;
         var logPhi = torch.nn.functional.log_softmax(Module.PhiLogits, 1).t().unsqueeze(0);   // [1, K, d]
         var phi = logPhi.exp();
@@ -381,9 +278,7 @@ public abstract class CollapsedVaeModel : IDisposable
         {
             using var inner = torch.NewDisposeScope();
             long size = Math.Min(batchSize, n - start);
-            var xb = x.narrow(0, start, size);
-            var eb = ReferenceEquals(enc, x) ? xb : enc.narrow(0, start, size);
-            var lb = logLib?.narrow(0, start, size);
+            var (xb, eb, lb) = batches.Range(start, size);
             var (mu, sigma) = Module.Encoder.forward(eb);
             var lp = Module.Likelihood.LogProb(xb, Decoder.forward(mu), mu, lb);          // [B, K, d]
             ll.add_(torch.logsumexp(lp + logPhi, 1).sum().to(ScalarType.Float64));
