@@ -11,7 +11,7 @@ namespace DerivSpec.Runtime.Decoding;
 /// <item>outer values (at z): <see cref="Z"/> [B, P, 1], <see cref="Outer"/> parameters [P, d] → results [B, P, d];</item>
 /// <item>inner values (at τ): <see cref="Tau"/> [B, P, n, 1], <see cref="Inner"/> parameters [P, 1, d],
 ///   <see cref="Net"/> [B, P, n, d] → integrands [B, P, n, d];</item>
-/// <item><see cref="Integrate"/> reduces an integrand over the nodes: [B, P, n, d] → [B, P, d].</item>
+/// <item><see cref="Integrate(TorchSharp.torch.Tensor)"/> reduces an integrand over the nodes: [B, P, n, d] → [B, P, d].</item>
 /// </list>
 /// Tensors belong to the caller's dispose scope.
 /// </summary>
