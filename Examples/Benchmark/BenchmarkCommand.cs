@@ -165,6 +165,10 @@ public static class BenchmarkCommand
             long n = data.Samples;
             int steps = (int)((n + batch - 1) / batch);
             var dev = model.Device;
+            // The floor, in this process at this thread count: the derivative net's products at B·n points.
+            MatmulFloor.Result? floor = model.Decoder is DerivSpec.Runtime.Decoding.DerivativeDecoder dd
+                ? MatmulFloor.Measure(MatmulFloor.Widths(dd), (long)batch * dd.QuadratureOrder, dd.LatentDim, threads, dev)
+                : null;
             var json = new Dictionary<string, object?>
             {
                 ["case"] = name,
@@ -179,6 +183,9 @@ public static class BenchmarkCommand
                 ["measured_epochs"] = measured,
                 ["median_s_per_epoch"] = Math.Round(median, 5),
                 ["ms_per_step"] = Math.Round(median / steps * 1000, 3),
+                ["floor_ms_per_step"] = floor is null ? null : Math.Round(floor.Milliseconds, 3),
+                ["x_floor"] = floor is null ? null : Math.Round(median / steps * 1000 / floor.Milliseconds, 2),
+                ["floor_gflops"] = floor is null ? null : Math.Round(floor.Gflops, 2),
                 ["median_cpu_s_per_epoch"] = Math.Round(cpuMedian, 5),
                 ["user_s"] = Math.Round(userS, 3),
                 ["sys_s"] = Math.Round(sysS, 3),
