@@ -133,7 +133,7 @@ namespace DerivSpec.Generator
             w.Line("{");
             w.Indent();
             foreach (var f in m.Families)
-                w.Line("new " + Decoding + ".FamilyLayout(" + CodeWriter.String(f.Name) + ", " + Decoding + ".FamilyForm." + FormMember(f.Kind) + ", " + Bool(f.UsesNet) + "),");
+                w.Line("new " + Decoding + ".FamilyLayout(" + CodeWriter.String(f.Name) + ", " + Decoding + ".FamilyForm." + FormMember(f.Kind) + ", " + Bool(f.UsesNet) + ", " + Bool(f.OutputMap != null) + "),");
             w.Outdent();
             w.Line("},");
             w.Line("parameters: new " + Decoding + ".ParameterLayout[]");

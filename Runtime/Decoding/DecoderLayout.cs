@@ -31,7 +31,9 @@ public enum ParameterShape
 /// <param name="Name">Family name (as written in the .dspec).</param>
 /// <param name="Form">First-order, second-order or composed.</param>
 /// <param name="UsesNet">Whether the family reads its slice of the shared derivative network.</param>
-public sealed record FamilyLayout(string Name, FamilyForm Form, bool UsesNet);
+/// <param name="HasOutputMap">Whether the family has an output map g (x ← g(x0 + Σ s)); then x0 is not an additive
+/// offset of the output, and data-informed initialisation leaves it alone.</param>
+public sealed record FamilyLayout(string Name, FamilyForm Form, bool UsesNet, bool HasOutputMap = false);
 
 /// <summary>One per-feature parameter of a family.</summary>
 /// <param name="Family">Index of the owning family.</param>

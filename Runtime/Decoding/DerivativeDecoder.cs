@@ -227,6 +227,46 @@ public abstract class DerivativeDecoder : FamilyDecoder
         ResetRaw(LatentRawName, _latentInit);
     }
 
+    /// <inheritdoc />
+    /// <remarks>Sets the built-in offset x0 of every family without an output map (families with a map keep theirs: x0
+    /// is not an additive offset there).</remarks>
+    public override bool InitialiseOffsets(Tensor location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        if (location.dim() != 1 || location.shape[0] != _features)
+            throw new ArgumentException($"Expected a location of shape [{_features}], got [{string.Join(", ", location.shape)}].", nameof(location));
+        bool any = false;
+        using var _ = no_grad();
+        for (int i = 0; i < Layout.Parameters.Count; i++)
+        {
+            var spec = Layout.Parameters[i];
+            if (spec.Shape != ParameterShape.Feature || spec.Name != "x0" || Layout.Families[spec.Family].HasOutputMap) continue;
+            using var scope = NewDisposeScope();
+            var raw = RawParameter(i);
+            raw.copy_(Unconstrain(spec, location.to(raw.dtype, raw.device)));
+            any = true;
+        }
+        return any;
+    }
+
+    /// <summary>The raw values whose constrained values are <paramref name="value"/>, elementwise; values outside the
+    /// constraint's domain are first moved just inside it.</summary>
+    internal static Tensor Unconstrain(ParameterLayout spec, Tensor value)
+    {
+        const double margin = 1e-3;
+        return spec.Constraint switch
+        {
+            ParameterConstraintKind.None => value.clone(),
+            ParameterConstraintKind.Positive => InverseSoftplus(value.clamp_min(margin)),
+            ParameterConstraintKind.Negative => InverseSoftplus((-value).clamp_min(margin)),
+            ParameterConstraintKind.Interval => Logit(((value - spec.Lower) / (spec.Upper - spec.Lower)).clamp(margin, 1 - margin)),
+        };
+
+        // softplus⁻¹(y) = y + log(−expm1(−y)), stable for large y; logit(t) = log t − log1p(−t).
+        static Tensor InverseSoftplus(Tensor y) => y + torch.log(-torch.expm1(-y));
+        static Tensor Logit(Tensor t) => t.log() - torch.log1p(-t);
+    }
+
     private void ResetRaw(string name, double[] init)
     {
         if (init.Length == 0) return;

@@ -48,6 +48,18 @@ public abstract class Likelihood : nn.Module
         LikelihoodKind.Poisson or LikelihoodKind.NegativeBinomial or LikelihoodKind.ZeroInflatedNegativeBinomial => location.exp(),
     };
 
+    /// <summary>
+    /// The location whose mean (with unit size factor) is <paramref name="mean"/>: the inverse of <see cref="Mean"/>
+    /// (identity, logit or log), with the mean first clamped into the link's domain (a probability into [10⁻³, 1 − 10⁻³],
+    /// a count mean to at least 10⁻⁶). Used to start the decoder's offsets at the data's location.
+    /// </summary>
+    public Tensor LocationOfMean(Tensor mean) => Kind switch
+    {
+        LikelihoodKind.Gaussian => mean.clone(),
+        LikelihoodKind.Bernoulli => torch.logit(mean.clamp(1e-3, 1 - 1e-3)),
+        LikelihoodKind.Poisson or LikelihoodKind.NegativeBinomial or LikelihoodKind.ZeroInflatedNegativeBinomial => mean.clamp_min(1e-6).log(),
+    };
+
     /// <summary>Creates the likelihood of kind <paramref name="kind"/> for d features and latent dimension p.</summary>
     public static Likelihood Create(LikelihoodKind kind, int features, int latentDim) => kind switch
     {

@@ -140,6 +140,7 @@ public abstract class CollapsedVaeModel : IDisposable
         int previousThreads = torch.get_num_threads();
         int threads = options.Threads ?? Math.Clamp(Environment.ProcessorCount / 2, 1, Math.Max(1, previousThreads));
         if (dev.type == DeviceType.CPU && threads != previousThreads) torch.set_num_threads(threads);
+        bool fresh = !IsTrained && history.Count == 0;
         try
         {
             MoveTo(dev);
@@ -154,6 +155,11 @@ public abstract class CollapsedVaeModel : IDisposable
             if (Module.Likelihood.IsCount && LibraryMean is null) LibraryMean = MeanLibrary(data);
             if (data.FeatureNames is not null) FeatureNames = data.FeatureNames;
             using var batches = Batches(data);
+            if (fresh && options.InitialiseOffsetsFromData)
+            {
+                using var location = DataInitialisation.FeatureLocation(batches, Module.Likelihood, Features);
+                Decoder.InitialiseOffsets(location);
+            }
             plan.Run(Module, batches, dev, history);
         }
         finally { if (torch.get_num_threads() != previousThreads) torch.set_num_threads(previousThreads); }

@@ -51,4 +51,12 @@ public abstract class FamilyDecoder : nn.Module<Tensor, Tensor>
     /// parameters as they are: a decoder that draws other parameters at random overrides this.
     /// </summary>
     public virtual void ResetParameters(torch.Generator generator) => Training.SeededInit.ResetLinearModules(this, generator);
+
+    /// <summary>
+    /// Data-informed initialisation: sets every family's additive per-feature offset so that the family starts at the
+    /// data's location <paramref name="location"/> [d] (for a log link, the log of the mean per unit size factor; for
+    /// the identity link, the mean), as the paper's code initialises from the column means. Values outside an offset's
+    /// constraint are moved just inside it. Returns false when the decoder has no such offset (the default).
+    /// </summary>
+    public virtual bool InitialiseOffsets(Tensor location) => false;
 }
