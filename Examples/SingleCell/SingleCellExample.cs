@@ -30,6 +30,8 @@ public static class SingleCellExample
           --batch N       minibatch size (default 128)
           --cells N       simulated cells (default 8509, the paper's)
           --genes N       simulated genes (default 5216, the paper's)
+          --simulator S   zinb (default: scRNA-like ZINB counts, many low-count genes) or shapes (the paper's synthetic
+                          bumps and softplus ramps on the log-mean scale of NB counts, moderate counts)
           --data PATH     your counts instead of the simulation: CSV/TSV (cells in rows, genes in columns, header and
                           cell-name column optional), a 10x folder (matrix.mtx + barcodes.tsv + features.tsv) or a .mtx file
           --labels FILE   true family per gene (one per line), to score the ARI
@@ -50,7 +52,7 @@ public static class SingleCellExample
     private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var cl = CommandLine.Parse(args,
-            new[] { "seed", "epochs", "batch", "cells", "genes", "data", "labels", "out", "device", "threads", "beta", "integration" }, new[] { "quiet" });
+            new[] { "seed", "epochs", "batch", "cells", "genes", "simulator", "data", "labels", "out", "device", "threads", "beta", "integration" }, new[] { "quiet" });
         if (cl.Help) { stdout.WriteLine(Usage); return 0; }
         int seed = cl.Int("seed", 1, 0), epochs = cl.Int("epochs", 100, 1, 100_000), batch = cl.Int("batch", 128, 1, 1 << 20);
         int cells = cl.Int("cells", 8509, 20, 10_000_000), genes = cl.Int("genes", 5216, 3, 1_000_000);
@@ -79,11 +81,17 @@ public static class SingleCellExample
         else
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var sim = SingleCellData.Generate(seed, cells, genes);
+            string simulator = cl.Get("simulator", "zinb");
+            var sim = simulator switch
+            {
+                "zinb" => SingleCellData.Generate(seed, cells, genes),
+                "shapes" => ShapeCountData.Generate(seed, cells, genes),
+                _ => throw new UsageException($"unknown --simulator '{simulator}' (zinb or shapes)."),
+            };
             counts = sim.Counts;
             labels = sim.Labels;
             time = sim.Time;
-            description = FormattableString.Invariant($"simulated ZINB counts (seed {seed}): {cells} cells × {genes} genes, {counts.Values.Count(v => v == 0) * 100.0 / counts.Values.Length:F0}% zeros, simulated in {watch.Elapsed.TotalSeconds:F1} s");
+            description = FormattableString.Invariant($"simulated {simulator} counts (seed {seed}): {cells} cells × {genes} genes, {counts.Values.Count(v => v == 0) * 100.0 / counts.Values.Length:F0}% zeros, simulated in {watch.Elapsed.TotalSeconds:F1} s");
         }
         Seeding.ResolveDevice(device);
         using var output = OutputDirectory.Begin(outDir);
