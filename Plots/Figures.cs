@@ -115,15 +115,26 @@ public static class Figures
             plot.Axes.SetLimits(xLo - xPad, xHi + xPad, bottom, top);
             if (byFeature && shown[f].Count > 0)
             {
-                var occupied = shown[f].SelectMany(j => grid.Zip(fit.CurveArray(j)))
-                    .Concat(o.Latent is { } zz ? rows.Select(n => (zz[n], rugY)) : Enumerable.Empty<(double, double)>());
-                double boxHeight = Math.Min(0.9, (0.07 * shown[f].Count + 0.05) * o.PanelHeight / 340.0);
-                plot.Legend.IsVisible = true;
-                plot.Legend.Alignment = EmptiestCorner(occupied, (xLo - xPad, xHi + xPad), (bottom, top), 0.34 * 440 / o.PanelWidth, boxHeight);
+                var occupied = shown[f].SelectMany(j => grid.Zip(fit.CurveArray(j)));
+                if (o.Data is { } dt) occupied = occupied.Concat(shown[f].SelectMany(j => rows.Select(n => (o.Latent![n], dt[n, j]))));
+                double boxHeight = Math.Min(0.8, (0.07 * shown[f].Count + 0.05) * 340.0 / o.PanelHeight);
+                // a legend in a lower corner sits above the rug: the rug band is left out of the box and kept clear
+                double rugBand = o.Latent is null ? 0 : (rugY + 0.04 * span - bottom) / (top - bottom);
+                var points = occupied.ToList();
+                var (corner, hits) = EmptiestCorner(points, (xLo - xPad, xHi + xPad), (bottom, top), 0.34 * 440 / o.PanelWidth, boxHeight, rugBand);
                 plot.Legend.FontSize = 10;
                 plot.Legend.BackgroundColor = Colors.White.WithAlpha(0.85);
                 plot.Legend.OutlineColor = Colors.Gray.WithAlpha(0.5);
                 plot.Legend.ShadowColor = Colors.Transparent;
+                if (hits > 0.02 * points.Count)
+                    plot.ShowLegend(Edge.Right); // every corner would hide curves: beside the axes instead
+                else
+                {
+                    plot.Legend.IsVisible = true;
+                    plot.Legend.Alignment = corner;
+                    if (rugBand > 0 && corner is Alignment.LowerLeft or Alignment.LowerRight)
+                        plot.Legend.Margin = new PixelPadding(8, 8, 8 + (float)(rugBand * (o.PanelHeight - 110)), 8);
+                }
             }
             plots.Add(plot);
         }
@@ -257,7 +268,9 @@ public static class Figures
     /// <summary>
     /// φ as a heat map: one row per feature, one column per family, the features sorted by assigned family and then by
     /// φ of that family (most confident first), white lines between the families' blocks, a colour bar for φ in [0, 1],
-    /// and — when known — a strip with each feature's true label.
+    /// and — when known — a strip with each feature's true label. With more than <see cref="PhiHeatmapOptions.MaxRows"/>
+    /// features, consecutive sorted rows are averaged into that many bands (the title says so), and the strip shows each
+    /// band's most common label.
     /// </summary>
     public static Figure PhiHeatmap(double[,] phi, int[] assignments, IReadOnlyList<string> familyNames, PhiHeatmapOptions? options = null)
     {
@@ -282,12 +295,20 @@ public static class Figures
             if (truth.Count != d) throw new ArgumentException($"TrueLabels has {truth.Count} values but phi has {d} rows.", nameof(options));
             Check.Labels(truth, "TrueLabels");
         }
+        if (o.MaxRows < 1) throw new ArgumentException($"MaxRows is {o.MaxRows}; it must be at least 1.", nameof(options));
         if (o.MaxFeatureLabels < 0) throw new ArgumentException($"MaxFeatureLabels is {o.MaxFeatureLabels}; it must not be negative.", nameof(options));
 
         var order = Enumerable.Range(0, d).OrderBy(j => assignments[j]).ThenByDescending(j => phi[j, assignments[j]]).ThenBy(j => j).ToArray();
-        var cells = new double[d, k];
-        for (int r = 0; r < d; r++)
-            for (int c = 0; c < k; c++) cells[r, c] = phi[order[r], c];
+        // rows beyond MaxRows are averaged in bands of consecutive sorted features (a band is about one pixel high)
+        int bands = Math.Min(d, o.MaxRows);
+        int BandStart(int b) => (int)((long)b * d / bands);
+        var cells = new double[bands, k];
+        for (int b = 0; b < bands; b++)
+        {
+            int lo = BandStart(b), hi = BandStart(b + 1);
+            for (int r = lo; r < hi; r++)
+                for (int c = 0; c < k; c++) cells[b, c] += phi[order[r], c] / (hi - lo);
+        }
 
         bool named = d <= o.MaxFeatureLabels;
         var plot = NewPlot();
@@ -295,7 +316,7 @@ public static class Figures
         map.Colormap = new ScottPlot.Colormaps.Viridis();
         map.ManualRange = new ScottPlot.Range(0, 1);
         map.Rectangle = new CoordinateRect(-0.5, k - 0.5, -0.5, d - 0.5);
-        if ((long)d * k <= 20000) map.RenderStrategy = new ScottPlot.Plottables.Heatmap.RenderStrategies.Rectangles();
+        map.RenderStrategy = new ScottPlot.Plottables.Heatmap.RenderStrategies.Rectangles(); // crisp cells in SVG too
         var bar = plot.Add.ColorBar(map);
         bar.Axis.SetTicks(new[] { 0, 0.25, 0.5, 0.75, 1 }, new[] { "0", "0.25", "0.5", "0.75", "1" });
         bar.Axis.MinorTickStyle.Length = 0;
@@ -322,16 +343,21 @@ public static class Figures
         {
             var cats = Categories(labels, families);
             var (cat, names) = (cats.Index, cats.Names);
-            for (int r = 0; r < d;)
+            // one label per band: the band's most common (lowest category index on a tie); runs of equal bands merged
+            var bandLabel = new int[bands];
+            for (int b = 0; b < bands; b++)
+                bandLabel[b] = Enumerable.Range(BandStart(b), BandStart(b + 1) - BandStart(b)).Select(r => cat[order[r]])
+                    .GroupBy(c => c).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+            for (int b = 0; b < bands;)
             {
-                int c = cat[order[r]], s = r;
-                while (r < d && cat[order[r]] == c) r++;
-                var rect = plot.Add.Rectangle(-1.45, -0.6, d - r - 0.5, d - s - 0.5);
+                int c = bandLabel[b], s = b;
+                while (b < bands && bandLabel[b] == c) b++;
+                var rect = plot.Add.Rectangle(-1.45, -0.6, d - BandStart(b) - 0.5, d - BandStart(s) - 0.5);
                 rect.FillColor = CategoryColor(c, cats);
                 rect.LineWidth = 0;
             }
             for (int c = 0; c < names.Length; c++)
-                if (cat.Contains(c)) legend.Add(new LegendEntry("true: " + names[c], CategoryColor(c, cats)));
+                if (bandLabel.Contains(c)) legend.Add(new LegendEntry("true: " + names[c], CategoryColor(c, cats)));
         }
 
         var xs = Enumerable.Range(0, k).Select(c => (double)c).ToList();
@@ -346,7 +372,7 @@ public static class Figures
             plot.Axes.Left.SetTicks(blockStart.Select(b => d - (b.Start + b.End) / 2.0).ToArray(),
                 blockStart.Select(b => $"{families[b.Family]} ({b.End - b.Start})").ToArray());
         plot.Axes.Left.TickLabelStyle.FontSize = named && d > 30 ? 9 : 11;
-        plot.Title($"φ of {Count(d, "feature")}, sorted by family and φ", 15);
+        plot.Title($"φ of {Count(d, "feature")}, sorted by family and φ{(bands < d ? $" ({bands} bands)" : "")}", 15);
         plot.XLabel("family", 13);
         plot.YLabel(named ? "feature" : "features by assigned family", 13);
         plot.Axes.SetLimits(left, k - 0.5, -0.5, d - 0.5);
@@ -369,18 +395,19 @@ public static class Figures
     }
 
     /// <summary>
-    /// The corner of the data area whose legend-sized box (fractions <paramref name="boxWidth"/> × <paramref name="boxHeight"/>
+    /// The corner of the data area (and the number of points its box covers) whose legend-sized box (fractions <paramref name="boxWidth"/> × <paramref name="boxHeight"/>
     /// of the axes) covers the fewest drawn points; ties keep the first of upper right, upper left, lower right, lower left.
+    /// A lower box starts <paramref name="bottomReserve"/> (a fraction) above the bottom edge.
     /// </summary>
-    internal static Alignment EmptiestCorner(IEnumerable<(double X, double Y)> points, (double Lo, double Hi) x, (double Lo, double Hi) y,
-        double boxWidth, double boxHeight)
+    internal static (Alignment Corner, int Hits) EmptiestCorner(IEnumerable<(double X, double Y)> points, (double Lo, double Hi) x, (double Lo, double Hi) y,
+        double boxWidth, double boxHeight, double bottomReserve = 0)
     {
         var corners = new[] { Alignment.UpperRight, Alignment.UpperLeft, Alignment.LowerRight, Alignment.LowerLeft };
         var hits = new int[4];
         foreach (var (px, py) in points)
         {
             double u = (px - x.Lo) / (x.Hi - x.Lo), v = (py - y.Lo) / (y.Hi - y.Lo);
-            bool right = u >= 1 - boxWidth, left = u <= boxWidth, up = v >= 1 - boxHeight, down = v <= boxHeight;
+            bool right = u >= 1 - boxWidth, left = u <= boxWidth, up = v >= 1 - boxHeight, down = v >= bottomReserve && v <= bottomReserve + boxHeight;
             if (up && right) hits[0]++;
             if (up && left) hits[1]++;
             if (down && right) hits[2]++;
@@ -388,7 +415,7 @@ public static class Figures
         }
         int best = 0;
         for (int c = 1; c < 4; c++) if (hits[c] < hits[best]) best = c;
-        return corners[best];
+        return (corners[best], hits[best]);
     }
 
     private static Color FamilyColor(int f) => f < PlotPalette.Count ? PlotPalette.Get(f) : Color.FromHex("#444444");

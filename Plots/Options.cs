@@ -104,6 +104,12 @@ public sealed class PhiHeatmapOptions
     /// </summary>
     public int MaxFeatureLabels { get; init; } = 60;
 
+    /// <summary>
+    /// At most this many rows: with more features, consecutive rows (in the sorted order) are averaged into this many
+    /// bands. 400 keeps a band near one pixel of the default panel and the SVG small.
+    /// </summary>
+    public int MaxRows { get; init; } = 400;
+
     /// <summary>Panel width; 0 chooses from the number of families.</summary>
     public int PanelWidth { get; init; }
 

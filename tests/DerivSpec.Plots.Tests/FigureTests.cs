@@ -92,10 +92,16 @@ public class FigureTests
     public void LegendGoesToTheCornerTheCurvesLeaveEmpty()
     {
         var risingToUpperRight = Enumerable.Range(0, 50).Select(i => (i / 49.0, Math.Pow(i / 49.0, 3)));
-        Assert.NotEqual(Alignment.UpperRight, Figures.EmptiestCorner(risingToUpperRight, (0, 1), (0, 1), 0.3, 0.3));
-        Assert.Equal(Alignment.UpperLeft, Figures.EmptiestCorner(risingToUpperRight, (0, 1), (0, 1), 0.3, 0.3));
+        Assert.Equal((Alignment.UpperLeft, 0), Figures.EmptiestCorner(risingToUpperRight, (0, 1), (0, 1), 0.3, 0.3));
         var falling = Enumerable.Range(0, 50).Select(i => (i / 49.0, 1 - i / 49.0));
-        Assert.Equal(Alignment.UpperRight, Figures.EmptiestCorner(falling, (0, 1), (0, 1), 0.3, 0.3));
+        Assert.Equal((Alignment.UpperRight, 0), Figures.EmptiestCorner(falling, (0, 1), (0, 1), 0.3, 0.3));
+        // a flat line through the middle is under every box taller than half the axes
+        var flat = Enumerable.Range(0, 50).Select(i => (i / 49.0, 0.5));
+        Assert.True(Figures.EmptiestCorner(flat, (0, 1), (0, 1), 0.3, 0.6).Hits > 0);
+        // a lower box that starts above a reserved band misses points inside the band
+        var low = Enumerable.Range(0, 50).Select(i => (i / 49.0, 0.05));
+        Assert.Equal((Alignment.UpperRight, 0), Figures.EmptiestCorner(low, (0, 1), (0, 1), 0.3, 0.3));
+        Assert.Equal(0, Figures.EmptiestCorner(low.Concat(new[] { (0.5, 0.9) }), (0, 1), (0, 1), 0.3, 0.3, bottomReserve: 0.1).Hits);
     }
 
     [Fact]
@@ -199,5 +205,25 @@ public class FigureTests
         Assert.Equal(PlotPalette.Get(2), byLabel["true: transient"]);
         Assert.Equal(PlotPalette.Get(3), byLabel["true: other kind"]);
         Assert.Contains("truth", Texts(fig));
+    }
+
+    [Fact]
+    public void PhiHeatmapAveragesRowsIntoBandsBeyondMaxRows()
+    {
+        int d = 1000;
+        var a = Enumerable.Range(0, d).Select(j => j < 600 ? 0 : 1).ToArray();
+        var phi = new double[d, 3];
+        for (int j = 0; j < d; j++) { phi[j, a[j]] = 0.5 + 0.5 * j / d; phi[j, 2] = 1 - phi[j, a[j]]; }
+        var truth = Enumerable.Range(0, d).Select(j => j % 10 == 0 ? "rare" : Samples.Families[a[j]]).ToArray();
+        using var fig = Figures.PhiHeatmap(phi, a, Samples.Families, new PhiHeatmapOptions { MaxRows = 100, TrueLabels = truth });
+        var map = fig.Panels[0].GetPlottables<ScottPlot.Plottables.Heatmap>().Single();
+        Assert.Equal(100, map.Intensities.GetLength(0));
+        // band 0 holds the 10 most confident family-0 features: j = 599 … 590
+        double expected = Enumerable.Range(590, 10).Average(j => phi[j, 0]);
+        Assert.Equal(expected, map.Intensities[0, 0], 12);
+        Assert.Contains("φ of 1000 features, sorted by family and φ (100 bands)", Texts(fig));
+        // every band is 90% its family's label, so "rare" labels no band
+        Assert.DoesNotContain(fig.Legend, e => e.Label == "true: rare");
+        Assert.Equal(2, fig.Panels[0].GetPlottables<ScottPlot.Plottables.Rectangle>().Count());
     }
 }
