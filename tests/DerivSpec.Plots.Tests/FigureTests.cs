@@ -15,7 +15,14 @@ public class FigureTests
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
-    private static List<string> Texts(Figure f) => XDocument.Parse(f.ToSvg()).Descendants(Svg + "text").Select(t => t.Value.Trim()).ToList();
+    /// <summary>The SVG's text, after checking that every text element is in the bundled family (colour bar and legend included).</summary>
+    private static List<string> Texts(Figure f)
+    {
+        var texts = XDocument.Parse(f.ToSvg()).Descendants(Svg + "text").ToList();
+        Assert.NotEmpty(texts);
+        Assert.All(texts, t => Assert.Equal("DejaVu Sans", t.Attribute("font-family")?.Value));
+        return texts.Select(t => t.Value.Trim()).ToList();
+    }
 
     /// <summary>Text elements with their y position (from the translate transform), top to bottom.</summary>
     private static List<(string Text, double Y)> TextsWithY(Figure f) =>
