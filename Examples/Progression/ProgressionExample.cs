@@ -4,10 +4,10 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using DerivSpec.Plots;
 using DerivSpec.Runtime.IO;
 using DerivSpec.Runtime.Metrics;
 using DerivSpec.Runtime.Model;
-using DerivSpec.Runtime.Plotting;
 using DerivSpec.Runtime.Training;
 
 namespace DerivSpec.Examples.Progression;
@@ -137,20 +137,34 @@ public static class ProgressionExample
 
         CsvWriter.Write(output.PathFor("splits.csv"), new[] { "split", "model", "test_log_likelihood", "test_elbo", "s_per_epoch" },
             scores.Select(x => new[] { x.Split.ToString(CultureInfo.InvariantCulture), x.Model, CsvWriter.Format(x.LogLik), CsvWriter.Format(x.Elbo), CsvWriter.Format(x.SecondsPerEpoch) }));
-        if (firstDeVae is not null && firstVae is not null) Plot(table, firstDeVae, firstVae).Save(output.PathFor("trajectories"));
+        if (firstDeVae is not null && firstVae is not null)
+        {
+            using (var fig = Plot(table, firstDeVae, firstVae)) fig.Save(output.PathFor("trajectories"));
+            using (var pt = Figures.PseudotimeHistogram(firstDeVae.Z, new PseudotimeOptions
+            {
+                Title = "DeVAE progression on split 1's training set", XLabel = "progression (posterior mean of z)",
+                TrueTime = firstTestTime, TrueTimeLabel = "true progression",
+            }))
+                pt.Save(output.PathFor("pseudotime"));
+        }
         output.Commit();
         stdout.WriteLine($"results written to {output.Destination}");
         return 0;
     }
 
-    /// <summary>Fig. 5 analog: every feature's decoded trajectory along z, DeVAE next to the VAE (split 1).</summary>
+    /// <summary>
+    /// Fig. 5 analog: every feature's decoded trajectory along z, DeVAE next to the VAE (split 1), one colour per feature
+    /// (with more features than the palette's colours, or repeated names, one colour for all).
+    /// </summary>
     private static Figure Plot(NumericTable table, FitResult devae, FitResult vae)
     {
-        var names = Enumerable.Range(0, table.Columns).Select(table.FeatureName).ToArray();
-        TrajectoryPanel Panel(string title, FitResult f) => new(title, "z", "standardised value",
-            Enumerable.Range(0, table.Columns).Select(j => new FamilyCurve(f.Grid, f.AssignedCurve(j), j)).ToList());
-        var f = TrajectoryPlots.Build(new[] { Panel("DeVAE (decreasing)", devae), Panel("VAE", vae) }, names,
-            "Decoded trajectories, split 1", columns: 2);
-        return f;
+        int d = table.Columns;
+        var features = Enumerable.Range(0, d).Select(table.FeatureName).ToArray();
+        bool each = d <= PlotPalette.Count && features.Distinct(StringComparer.Ordinal).Count() == d;
+        var names = each ? features : new[] { $"{d} features" };
+        var groups = Enumerable.Range(0, d).Select(j => each ? j : 0).ToArray();
+        CurvePanel Panel(string title, FitResult f) =>
+            new(title, f.Grid, Enumerable.Range(0, d).Select(f.AssignedCurve).ToList(), groups, "z", "standardised value");
+        return Figures.CurvePanels(new[] { Panel("DeVAE (decreasing)", devae), Panel("VAE", vae) }, names, "Decoded trajectories, split 1", columns: 2);
     }
 }

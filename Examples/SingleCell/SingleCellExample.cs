@@ -4,10 +4,10 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using DerivSpec.Plots;
 using DerivSpec.Runtime.IO;
 using DerivSpec.Runtime.Metrics;
 using DerivSpec.Runtime.Model;
-using DerivSpec.Runtime.Plotting;
 using DerivSpec.Runtime.Training;
 
 namespace DerivSpec.Examples.SingleCell;
@@ -151,23 +151,36 @@ public static class SingleCellExample
             new[] { new[] { CsvWriter.Format(fit.SecondsPerEpoch), CsvWriter.Format(test.LogLikelihood), CsvWriter.Format(test.Elbo),
                 ari is double x ? CsvWriter.Format(x) : "", rho is double y ? CsvWriter.Format(y) : "",
                 epochs.ToString(CultureInfo.InvariantCulture), batch.ToString(CultureInfo.InvariantCulture) } });
-        Plot(fit, counts).Save(output.PathFor("families"));
+        WriteFigures(fit, counts, labels, time is null ? null : trainRows.Select(i => time[i]).ToArray(), output);
         output.Commit();
         stdout.WriteLine($"results written to {output.Destination}");
         return 0;
     }
 
-    /// <summary>Fig. 6 analog: the 8 genes of each family with the largest φ, log-mean along z, coloured by family.</summary>
-    private static Figure Plot(FitResult fit, NumericTable counts)
+    /// <summary>
+    /// families (Fig. 6 analog: per family, the 8 genes with the largest φ, log-mean along z, with a rug of the training
+    /// cells' z), phi (φ heat map, with the true families when known) and pseudotime (histogram of z, and z against the
+    /// true time when known); PNG and SVG each.
+    /// </summary>
+    private static void WriteFigures(FitResult fit, NumericTable counts, string[]? labels, double[]? trainTime, OutputDirectory output)
     {
-        var panels = new List<TrajectoryPanel>();
-        for (int k = 0; k < fit.FamilyNames.Count; k++)
+        var genes = Enumerable.Range(0, counts.Columns).Select(counts.FeatureName).ToArray();
+        var curves = FittedCurves.FromFamilyCurves(fit.Grid, fit.Curves, fit.Assignments, fit.FamilyNames, genes);
+        using (var families = Figures.Trajectories(curves, new TrajectoryOptions
         {
-            var top = Enumerable.Range(0, counts.Columns).Where(j => fit.Assignments[j] == k)
-                .OrderByDescending(j => fit.Phi[j, k]).ThenBy(j => j).Take(8).ToList();
-            panels.Add(new TrajectoryPanel($"{fit.FamilyNames[k]} ({fit.Assignments.Count(a => a == k)} genes)", "z", "log-mean (location)",
-                top.Select(j => new FamilyCurve(fit.Grid, fit.AssignedCurve(j), k)).ToList()));
-        }
-        return TrajectoryPlots.Build(panels, fit.FamilyNames, "BasisDeVAE on counts: most confident genes per family");
+            Title = "BasisDeVAE on counts: most confident genes per family", YLabel = "log-mean (location)",
+            Phi = fit.Phi, MaxFeaturesPerFamily = 8, Latent = fit.Z,
+        }))
+            families.Save(output.PathFor("families"));
+        using (var phi = Figures.PhiHeatmap(fit.Phi, fit.Assignments, fit.FamilyNames, new PhiHeatmapOptions
+        {
+            Title = "Family probabilities φ per gene", FeatureNames = genes, TrueLabels = labels,
+        }))
+            phi.Save(output.PathFor("phi"));
+        using (var pt = Figures.PseudotimeHistogram(fit.Z, new PseudotimeOptions
+        {
+            Title = "Pseudotime of the training cells", CountLabel = "cells", TrueTime = trainTime,
+        }))
+            pt.Save(output.PathFor("pseudotime"));
     }
 }

@@ -4,11 +4,11 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using DerivSpec.Plots;
 using DerivSpec.Runtime.Data;
 using DerivSpec.Runtime.IO;
 using DerivSpec.Runtime.Metrics;
 using DerivSpec.Runtime.Model;
-using DerivSpec.Runtime.Plotting;
 using DerivSpec.Runtime.Training;
 
 namespace DerivSpec.Examples.Synthetic;
@@ -201,7 +201,7 @@ public static class SyntheticExample
             vae = Score("BasisVAE", s => new BasisVAE(d, k, PaperModel.Defaults, options: new ModelOptions { Seed = s }));
         }
         var result = new SeedResult(seed, devae, vae);
-        WriteSeedFiles(output, folder, input, result);
+        WriteSeedFiles(output, folder, input, result, stdout);
         return result;
     }
 
@@ -256,7 +256,7 @@ public static class SyntheticExample
         static string N(double? v) => v is double x ? C(x) : "";
     }
 
-    private static void WriteSeedFiles(OutputDirectory output, string folder, Input input, SeedResult r)
+    private static void WriteSeedFiles(OutputDirectory output, string folder, Input input, SeedResult r, TextWriter stdout)
     {
         string P(string file) => output.PathFor(folder.Length == 0 ? file : Path.Combine(folder, file));
         var t = input.Table;
@@ -319,27 +319,55 @@ public static class SyntheticExample
             CsvWriter.Write(P($"curves_{m.Model}.csv"), ch, crows);
         }
 
-        BuildFigure(input, r, models).Save(P("fig4"));
+        WriteFigures(input, r, models, P, stdout);
+    }
+
+    /// <summary>
+    /// fig4 (truth and each model's curves coloured by family), phi (BasisDeVAE's φ with the true families beside it)
+    /// and pseudotime (histogram of BasisDeVAE's μ_z, and μ_z against t when t is known); PNG and SVG each.
+    /// </summary>
+    private static void WriteFigures(Input input, SeedResult r, List<ModelScores> models, Func<string, string> path, TextWriter stdout)
+    {
+        var t = input.Table;
+        var fig4 = BuildFigure(input, r, models);
+        if (fig4 is null)
+            stdout.WriteLine($"  fig4 not drawn: more than {PlotPalette.Count} families and labels to colour apart");
+        else
+            using (fig4) fig4.Save(path("fig4"));
+        var f = r.DeVae.Full;
+        using (var phi = Figures.PhiHeatmap(f.Phi, f.Assignments, f.FamilyNames.Select(PaperModel.Label).ToArray(), new PhiHeatmapOptions
+        {
+            Title = $"BasisDeVAE family probabilities φ, seed {r.Seed}",
+            FeatureNames = Enumerable.Range(0, t.Columns).Select(t.FeatureName).ToArray(),
+            TrueLabels = input.Labels,
+        }))
+            phi.Save(path("phi"));
+        using (var pt = Figures.PseudotimeHistogram(f.Z, new PseudotimeOptions
+        {
+            Title = $"BasisDeVAE pseudotime, seed {r.Seed}", TrueTime = input.Time, TrueTimeLabel = "t",
+        }))
+            pt.Save(path("pseudotime"));
     }
 
     /// <summary>
     /// Fig. 4: truth (when known), then each model's fitted curves (assigned family) coloured by family. The latent sign
     /// is not identifiable: when μ_z runs against t, a model's panel is drawn against −z so it reads like the truth,
     /// and its increasing/decreasing names swap. BasisVAE's clusters are coloured by the true family they match best.
+    /// Null when families and labels together need more colours than the palette has.
     /// </summary>
-    private static Figure BuildFigure(Input input, SeedResult r, List<ModelScores> models)
+    private static Figure? BuildFigure(Input input, SeedResult r, List<ModelScores> models)
     {
         var families = new List<string> { SyntheticData.Increasing, SyntheticData.Decreasing, SyntheticData.Transient };
         void AddFamilies(IEnumerable<string> names) { foreach (var n in names) if (!families.Contains(n)) families.Add(n); }
         if (input.Labels is not null) AddFamilies(input.Labels.Distinct());
         AddFamilies(r.DeVae.Full.FamilyNames.Select(PaperModel.Label));
-        var panels = new List<TrajectoryPanel>();
+        var panels = new List<CurvePanel>();
         int d = input.Table.Columns;
         if (input.Truth is not null && input.Labels is not null && input.Time is not null)
         {
             var grid = Rng.Linspace(input.Time.Min(), input.Time.Max(), 200);
-            panels.Add(new TrajectoryPanel("Truth", "t", "x", Enumerable.Range(0, d)
-                .Select(j => new FamilyCurve(grid, grid.Select(x => input.Truth(j, x)).ToArray(), families.IndexOf(input.Labels[j]))).ToList()));
+            panels.Add(new CurvePanel("Truth", grid, Enumerable.Range(0, d).Select(j => grid.Select(x => input.Truth(j, x)).ToArray()).ToList(),
+                Enumerable.Range(0, d).Select(j => families.IndexOf(input.Labels[j])).ToArray(), "t", "x"));
         }
         foreach (var m in models)
         {
@@ -354,10 +382,10 @@ public static class SyntheticExample
             }
             AddFamilies(names);
             string title = $"{m.Model}{(m.AriFull is double a ? $" (ARI {a:F3})" : "")}";
-            panels.Add(new TrajectoryPanel(title, flip ? "-z" : "z", "x",
-                Enumerable.Range(0, d).Select(j => new FamilyCurve(x, f.AssignedCurve(j), families.IndexOf(names[j]))).ToList()));
+            panels.Add(new CurvePanel(title, x, Enumerable.Range(0, d).Select(f.AssignedCurve).ToList(), names.Select(n => families.IndexOf(n)).ToArray(), flip ? "-z" : "z", "x"));
         }
-        return TrajectoryPlots.Build(panels, families, $"Synthetic data, seed {r.Seed}: fitted trajectories coloured by family");
+        if (families.Count > PlotPalette.Count) return null;
+        return Figures.CurvePanels(panels, families, $"Synthetic data, seed {r.Seed}: fitted trajectories coloured by family");
         static string Swap(string n) => n == SyntheticData.Increasing ? SyntheticData.Decreasing : n == SyntheticData.Decreasing ? SyntheticData.Increasing : n;
     }
 }

@@ -42,7 +42,7 @@ public sealed class ExampleSmokeTests : IDisposable
         Assert.True(code == 0, stderr);
         Assert.Contains("ARI(GT, C_L)", stdout);
         Assert.Contains("|Spearman(mu_z, t)|", stdout);
-        foreach (var f in new[] { "features.csv", "samples.csv", "metrics.csv", "curves_BasisDeVAE.csv", "curves_BasisVAE.csv", "fig4.png", "fig4.svg" })
+        foreach (var f in new[] { "features.csv", "samples.csv", "metrics.csv", "curves_BasisDeVAE.csv", "curves_BasisVAE.csv", "fig4.png", "fig4.svg", "phi.png", "phi.svg", "pseudotime.png", "pseudotime.svg" })
             Assert.True(File.Exists(Path.Combine(outDir, f)), f + " missing");
         var features = File.ReadAllLines(Path.Combine(outDir, "features.csv"));
         Assert.Equal(51, features.Length); // header + 50 features
@@ -106,7 +106,8 @@ public sealed class ExampleSmokeTests : IDisposable
         Assert.True(code == 0, stderr);
         Assert.Contains("DeVAE", stdout);
         Assert.Equal(4, File.ReadAllLines(Path.Combine(outDir, "splits.csv")).Length); // header + 3 models
-        Assert.True(File.Exists(Path.Combine(outDir, "trajectories.png")));
+        foreach (var f in new[] { "trajectories.png", "trajectories.svg", "pseudotime.png", "pseudotime.svg" })
+            Assert.True(File.Exists(Path.Combine(outDir, f)), f + " missing");
     }
 
     [Fact]
@@ -117,6 +118,11 @@ public sealed class ExampleSmokeTests : IDisposable
         Assert.True(code == 0, stderr);
         Assert.Contains("test ELBO", stdout);
         Assert.Equal(31, File.ReadAllLines(Path.Combine(outDir, "genes.csv")).Length);
+        foreach (var f in new[] { "families", "phi", "pseudotime" })
+        {
+            Assert.Equal(0x89, File.ReadAllBytes(Path.Combine(outDir, f + ".png"))[0]);
+            Assert.Contains("<svg", File.ReadAllText(Path.Combine(outDir, f + ".svg")));
+        }
         Assert.Contains("Gauss-Legendre", stdout);
 
         var grid = Run(SingleCellExample.Run, "--cells", "120", "--genes", "30", "--epochs", "1", "--integration", "grid", "--out", Path.Combine(_dir, "scg"), "--quiet");
