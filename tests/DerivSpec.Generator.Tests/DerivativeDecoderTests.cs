@@ -225,7 +225,6 @@ public class DerivativeDecoderTests
                     ParameterPriorKind.LogNormal => -0.5 * Math.Pow((Math.Log(x) - s.PriorA) / s.PriorB, 2) - Math.Log(x) - Math.Log(s.PriorB) - 0.5 * Math.Log(2 * Math.PI),
                     ParameterPriorKind.HalfNormal => Math.Log(2) - 0.5 * Math.Pow(x / s.PriorA, 2) - Math.Log(s.PriorA) - 0.5 * Math.Log(2 * Math.PI),
                     ParameterPriorKind.Exponential => Math.Log(s.PriorA) - s.PriorA * x,
-                    _ => throw new InvalidOperationException(),
                 };
         }
         var logPrior = m.LogPrior();

@@ -14,7 +14,7 @@ namespace DerivSpec.Generator.Tests;
 /// <summary>
 /// Whatever the checker accepts, the generator emits: every example of the language reference — spec/examples/*.dspec
 /// and every fenced <c>dspec</c> block under spec/, whatever it is marked — goes through the generator; each model the
-/// checker returns must generate without a DSPEC9xxx diagnostic, compile, and build a decoder that runs forward.
+/// checker returns must generate without a DSPEC9xxx diagnostic, compile, and build a decoder that runs forward; a second generator run on the unchanged text is served from the cache.
 /// </summary>
 public class SpecExamplesThroughGeneratorTests
 {
@@ -60,6 +60,7 @@ public class SpecExamplesThroughGeneratorTests
         string text = All()[where];
         var checkedModels = DspecCompiler.Compile(text, "example.dspec").Models;
         var run = DspecRuntimeCompiler.Generate(new[] { ("/spec/example.dspec", text) }, "Spec.Examples");
+        Assert.Equal(run.Sources, GeneratorCaching.AssertSecondRunIsCached(new[] { ("/spec/example.dspec", text) }, "Spec.Examples", everyStep: checkedModels.Count > 0));
         var internalErrors = run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("DSPEC9", StringComparison.Ordinal)).ToList();
         Assert.True(internalErrors.Count == 0, where + ": " + string.Join("\n", internalErrors));
         Assert.Equal(checkedModels.Count, run.Sources.Count);

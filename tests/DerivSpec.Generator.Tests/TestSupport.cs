@@ -19,6 +19,9 @@ internal static class TestSupport
         return dir?.FullName ?? throw new InvalidOperationException("DerivSpec.sln not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>The one place these tests turn a matrix (samples in rows) into the data a model trains on.</summary>
+    public static DerivSpec.Runtime.Data.DataMatrix TrainingData(double[,] x) => DerivSpec.Runtime.Data.DataMatrix.From(x);
+
     /// <summary>Emits a hand-built model and compiles it; asserts the generated code is warning-free.</summary>
     public static DspecCompilation CompileModel(CheckedModel model, string ns = "DerivSpec.Tests.Generated")
     {

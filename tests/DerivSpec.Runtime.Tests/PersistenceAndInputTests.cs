@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using DerivSpec.Runtime.Data;
 using DerivSpec.Runtime.Model;
+using DerivSpec.Runtime.Tests.Models;
 using DerivSpec.Runtime.Training;
 using TorchSharp;
 using Xunit;
@@ -13,23 +14,22 @@ namespace DerivSpec.Runtime.Tests;
 [Collection("torch-global-state")]
 public class PersistenceAndInputTests : IDisposable
 {
-    private static readonly string[] RiseFall = { "increasing", "decreasing" };
     private readonly string dir = Path.Combine(Path.GetTempPath(), "dspec-rt-" + Guid.NewGuid().ToString("N"));
 
     public PersistenceAndInputTests() => Directory.CreateDirectory(dir);
     public void Dispose() { try { Directory.Delete(dir, true); } catch (IOException) { } }
 
-    private static BasisDeVAE Make(int d, string hash = "h1", long seed = 1, LikelihoodKind lik = LikelihoodKind.Gaussian, string[]? fams = null)
-    {
-        torch.manual_seed(seed);
-        return new BasisDeVAE(new TestDerivativeDecoder(d, fams ?? RiseFall, specIdentity: hash), ModelDefaults.Paper with { Likelihood = lik },
-            new ModelOptions { Seed = seed });
-    }
+    private static readonly string RiseFallId = RiseFall.DeclaredSpecIdentity;
 
-    private (BasisDeVAE Model, DataMatrix Data, string Path) Trained()
+    private static BasisDeVAE Make(FamilyDecoder decoder, long seed = 1, LikelihoodKind lik = LikelihoodKind.Gaussian) =>
+        new(decoder, ModelDefaults.Paper with { Likelihood = lik }, new ModelOptions { Seed = seed });
+
+    private static BasisDeVAE Make(int d, long seed = 1, LikelihoodKind lik = LikelihoodKind.Gaussian) => Make(RiseFall.Create(d), seed, lik);
+
+    private (BasisDeVAE Model, TrainingData Data, string Path) Trained()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 1);
-        var data = DataMatrix.From(x, featureNames: new[] { "a", "b", "c", "d" });
+        var data = TestData.Of(x, new[] { "a", "b", "c", "d" });
         var m = Make(4);
         m.Train(data, new TrainOptions { Epochs = 3, Seed = 1, Device = "cpu" });
         string path = Path.Combine(dir, "m.dspecmodel");
@@ -53,9 +53,10 @@ public class PersistenceAndInputTests : IDisposable
         Assert.True(fresh.IsTrained);
         var header = ModelFile.ReadHeader(path);
         Assert.Equal("BasisDeVAE", header.ModelName);
-        Assert.Equal(RiseFall, header.FamilyNames);
-        Assert.Equal("h1", header.SpecIdentity);
-        Assert.Equal("TestDerivativeDecoder", header.SpecName);
+        Assert.Equal(new[] { RiseFall.Families.IncreasingName, RiseFall.Families.DecreasingName }, header.FamilyNames);
+        Assert.StartsWith("sha256:", RiseFallId, StringComparison.Ordinal);
+        Assert.Equal(RiseFallId, header.SpecIdentity);
+        Assert.Equal("RiseFall", header.SpecName);
         Assert.Equal(4, header.Features);
         Assert.Equal(LikelihoodKind.Gaussian, header.Likelihood);
         Assert.Single(Directory.GetFiles(dir));   // no temp file left behind
@@ -73,7 +74,7 @@ public class PersistenceAndInputTests : IDisposable
         string header = System.Text.Encoding.UTF8.GetString(all, 16, hlen);
         Assert.Contains("\"Likelihood\":\"gaussian\"", header);
         Assert.Contains("\"Format\":\"DerivSpec.Model/3\"", header);
-        Assert.Contains("\"SpecIdentity\":\"h1\"", header);
+        Assert.Contains("\"SpecIdentity\":\"" + RiseFallId + "\"", header);
 
         // A header with the likelihood as a number (what format 1 stored) is refused, not read by position.
         string numeric = header.Replace("\"Likelihood\":\"gaussian\"", "\"Likelihood\":0");
@@ -97,7 +98,7 @@ public class PersistenceAndInputTests : IDisposable
         string header = System.Text.Encoding.UTF8.GetString(all, 16, hlen);
         // What format 2 wrote: its own tag and a (caller-supplied, usually empty) SpecHash instead of name and identity.
         string v2 = header.Replace("\"Format\":\"DerivSpec.Model/3\"", "\"Format\":\"DerivSpec.Model/2\"")
-            .Replace("\"SpecName\":\"TestDerivativeDecoder\",\"SpecIdentity\":\"h1\"", "\"SpecHash\":\"\"");
+            .Replace("\"SpecName\":\"RiseFall\",\"SpecIdentity\":\"" + RiseFallId + "\"", "\"SpecHash\":\"\"");
         Assert.NotEqual(header, v2);
         Assert.DoesNotContain("SpecIdentity", v2);
         File.WriteAllBytes(path, Rewrap(all, 2, System.Text.Encoding.UTF8.GetBytes(v2)));
@@ -105,7 +106,7 @@ public class PersistenceAndInputTests : IDisposable
         using var fresh = Make(4, seed: 99);
         var e = Assert.Throws<ModelFileException>(() => fresh.Load(path));
         Assert.Contains("saved before spec identities were recorded (format version 2)", e.Message);
-        Assert.Contains("'TestDerivativeDecoder' (h1)", e.Message);
+        Assert.Contains("'RiseFall' (" + RiseFallId + ")", e.Message);
         Assert.Contains("checkSpecIdentity: false", e.Message);
         fresh.Load(path, checkSpecIdentity: false);
         Assert.Equal(m.Latent(data), fresh.Latent(data));
@@ -140,16 +141,20 @@ public class PersistenceAndInputTests : IDisposable
     {
         var (m, data, path) = Trained();
         m.Dispose(); data.Dispose();
-        using (var other = Make(4, hash: "h2"))
+        string steepId = RiseFallSteep.DeclaredSpecIdentity;
+        Assert.NotEqual(RiseFallId, steepId);
+        using (var other = Make(RiseFallSteep.Create(4)))
         {
+            // Same family names and parameter shapes, another .dspec: only the spec identity tells them apart.
             var e = Assert.Throws<ModelFileException>(() => other.Load(path));
-            Assert.Contains("was saved from specification 'TestDerivativeDecoder' (h1), but this model's decoder implements 'TestDerivativeDecoder' (h2)", e.Message);
+            Assert.Contains($"was saved from specification 'RiseFall' ({RiseFallId}), but this model's decoder implements 'RiseFallSteep' ({steepId})", e.Message);
             Assert.Contains("checkSpecIdentity: false", e.Message);
+            Assert.DoesNotContain("also differs", e.Message);
             other.Load(path, checkSpecIdentity: false);   // same shapes: loads when asked to
         }
-        using (var other = Make(4, hash: ""))
-            Assert.Contains("this model's decoder implements 'TestDerivativeDecoder' (no spec identity)", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
-        using (var other = Make(5, hash: "h2"))
+        using (var other = new BasisVAE(4, 2, ModelDefaults.Paper))
+            Assert.Contains($"this model's decoder implements '{other.Decoder.SpecName}' (no spec identity)", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
+        using (var other = Make(RiseFallSteep.Create(5)))
         {
             // The identity comes first; the other differences are listed too, and stay checked without it.
             var e = Assert.Throws<ModelFileException>(() => other.Load(path));
@@ -158,12 +163,15 @@ public class PersistenceAndInputTests : IDisposable
         }
         using (var other = Make(5))
             Assert.Contains("4 features (this model: 5)", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
-        using (var other = Make(4, fams: new[] { "decreasing", "increasing" }))
-            Assert.Contains("families [increasing, decreasing]", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
+        using (var other = Make(FallRise.Create(4)))
+        {
+            Assert.Contains("It also differs in: families [increasing, decreasing] (this model: [decreasing, increasing])", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
+            Assert.Contains("families [increasing, decreasing]", Assert.Throws<ModelFileException>(() => other.Load(path, checkSpecIdentity: false)).Message);
+        }
         using (var other = Make(4, lik: LikelihoodKind.Poisson))
             Assert.Contains("Gaussian likelihood (this model: Poisson)", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
-        using (var other = new DeVAE(new TestDerivativeDecoder(4, new[] { "increasing" }, specIdentity: "h1"), ModelDefaults.Paper))
-            Assert.Contains("model kind BasisDeVAE (this model: DeVAE)", Assert.Throws<ModelFileException>(() => other.Load(path)).Message);
+        using (var other = new DeVAE(Rise.Create(4), ModelDefaults.Paper))
+            Assert.Contains("model kind BasisDeVAE (this model: DeVAE)", Assert.Throws<ModelFileException>(() => other.Load(path, checkSpecIdentity: false)).Message);
     }
 
     [Fact]
@@ -195,7 +203,7 @@ public class PersistenceAndInputTests : IDisposable
         var x = new double[3, 4];
         x[2, 1] = double.NaN;
         using var m = Make(4);
-        var ex = Assert.Throws<DataValidationException>(() => m.Train(DataMatrix.From(x), new TrainOptions { Epochs = 1 }));
+        var ex = Assert.Throws<DataValidationException>(() => m.Train(TestData.Of(x), new TrainOptions { Epochs = 1 }));
         Assert.Contains("row 2, column 1", ex.Message);
         Assert.Equal(2, ex.Row); Assert.Equal(1, ex.Column);
         x[2, 1] = 0; x[0, 3] = double.PositiveInfinity;
@@ -212,8 +220,8 @@ public class PersistenceAndInputTests : IDisposable
         // feature-count mismatch
         var good = new double[3, 5];
         Assert.Contains("5 features (columns) but the model expects 4",
-            Assert.Throws<DataValidationException>(() => m.Train(DataMatrix.From(good), new TrainOptions { Epochs = 1 })).Message);
-        Assert.Contains("5 features", Assert.Throws<DataValidationException>(() => m.Latent(DataMatrix.From(good))).Message);
+            Assert.Throws<DataValidationException>(() => m.Train(TestData.Of(good), new TrainOptions { Epochs = 1 })).Message);
+        Assert.Contains("5 features", Assert.Throws<DataValidationException>(() => m.Latent(TestData.Of(good))).Message);
     }
 
     [Fact]
@@ -241,9 +249,8 @@ public class PersistenceAndInputTests : IDisposable
     {
         // K = 1 Gaussian: log p(X|Z,θ*) = Σ_ij log N(x_ij | f_j(μ_i), σ_j) — recomputed on the host from the public getters.
         var (x, _, _) = Synthetic.RiseFall(40, 2, 0.1, 3);
-        using var data = DataMatrix.From(x);
-        torch.manual_seed(3);
-        using var m = new DeVAE(new TestDerivativeDecoder(4, new[] { "increasing" }), ModelDefaults.Paper, new ModelOptions { Seed = 3, Dtype = ScalarType.Float64 });
+        using var data = TestData.Of(x);
+        using var m = new DeVAE(Rise.Create(4), ModelDefaults.Paper, new ModelOptions { Seed = 3, Dtype = ScalarType.Float64 });
         m.Train(data, new TrainOptions { Epochs = 2, Seed = 3, Device = "cpu" });
         var z = m.Latent(data);
         Assert.Equal(new[] { 40, 1 }, new[] { z.GetLength(0), z.GetLength(1) });
@@ -273,9 +280,8 @@ public class PersistenceAndInputTests : IDisposable
     {
         // K = 1: terms (4) and (5) vanish (n = d, log B(d+α) − log B(α) with K = 1 is 0), so ELBO = E log p − KL.
         var (x, _, _) = Synthetic.RiseFall(30, 2, 0.1, 4);
-        using var data = DataMatrix.From(x);
-        torch.manual_seed(4);
-        using var m = new DeVAE(new TestDerivativeDecoder(4, new[] { "increasing" }), ModelDefaults.Paper, new ModelOptions { Seed = 4, Dtype = ScalarType.Float64 });
+        using var data = TestData.Of(x);
+        using var m = new DeVAE(Rise.Create(4), ModelDefaults.Paper, new ModelOptions { Seed = 4, Dtype = ScalarType.Float64 });
         torch.manual_seed(5);
         var e1 = m.Evaluate(data, elboSamples: 50);
         // Same draws by hand through the module's loss with β = γ = 1 (scale N/B = 1 with a single full batch).
@@ -283,7 +289,7 @@ public class PersistenceAndInputTests : IDisposable
         double byHand;
         using (torch.no_grad())
         {
-            var xt = data.Values;
+            using var xt = torch.tensor(x);
             var (mu, sd) = m.Module.Encoder.forward(xt);
             double recon = 0;
             for (int s = 0; s < 50; s++)

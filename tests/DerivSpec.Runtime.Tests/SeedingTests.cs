@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using DerivSpec.Runtime.Data;
+using DerivSpec.Runtime.Tests.Models;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Model.Decoders;
 using DerivSpec.Runtime.Training;
@@ -15,7 +15,6 @@ namespace DerivSpec.Runtime.Tests;
 [Collection("torch-global-state")]
 public class SeedingTests
 {
-    private static readonly string[] RiseFall = { "increasing", "decreasing" };
     private static readonly ModelDefaults Small = ModelDefaults.Paper with { Encoder = new NetworkShape(new[] { 16 }, ActivationKind.Relu) };
 
     private static double[][] Parameters(CollapsedVaeModel m) =>
@@ -27,8 +26,8 @@ public class SeedingTests
     {
         torch.manual_seed(globalSeed);
         using (torch.rand(17)) { }
-        using var data = DataMatrix.From(x);
-        using var model = new BasisDeVAE(new TestDerivativeDecoder(x.GetLength(1), RiseFall), Small, options);
+        using var data = TestData.Of(x);
+        using var model = new BasisDeVAE(RiseFall.Create(x.GetLength(1)), Small, options);
         model.Train(data, new TrainOptions { Epochs = 3, BatchSize = 16, Seed = seed, Device = "cpu" });
         return (model.History.Select(h => h.Loss).ToArray(), model.Latent(data), model.FamilyProbabilities(), Parameters(model));
     }
@@ -59,7 +58,7 @@ public class SeedingTests
         torch.manual_seed(3);
         using var expected = torch.rand(5);
         torch.manual_seed(3);
-        using var model = new BasisDeVAE(new TestDerivativeDecoder(4, RiseFall), Small);
+        using var model = new BasisDeVAE(RiseFall.Create(4), Small);
         // Construction drew from the global generator (the decoder's and encoder's initial values); reseed, then reset.
         torch.manual_seed(3);
         model.Module.ResetParameters(42);
@@ -75,7 +74,7 @@ public class SeedingTests
             torch.manual_seed(global);
             return new CollapsedVaeModel[]
             {
-                new BasisDeVAE(new TestDerivativeDecoder(4, RiseFall), Small, new ModelOptions { Seed = 9 }),
+                new BasisDeVAE(RiseFall.Create(4), Small, new ModelOptions { Seed = 9 }),
                 new BasisVAE(4, 2, Small with { Likelihood = LikelihoodKind.ZeroInflatedNegativeBinomial }, basisNet: new NetworkShape(new[] { 8 }, ActivationKind.Tanh), options: new ModelOptions { Seed = 9 }),
                 new Vae(4, 1, Small, options: new ModelOptions { Seed = 9 }),
                 new LinearVae(4, 1, Small, new ModelOptions { Seed = 9 }),
@@ -97,8 +96,8 @@ public class SeedingTests
     public void OnlyTheFirstSeededTrainInitialises()
     {
         var (x, _, _) = Synthetic.RiseFall(32, 2, 0.1, 6);
-        using var data = DataMatrix.From(x);
-        using var model = new BasisDeVAE(new TestDerivativeDecoder(4, RiseFall), Small);
+        using var data = TestData.Of(x);
+        using var model = new BasisDeVAE(RiseFall.Create(4), Small);
         model.Train(data, new TrainOptions { Epochs = 2, Seed = 1, Device = "cpu" });
         var trained = Parameters(model);
         // A further seeded Train continues (a learning rate of ~0 leaves the parameters where they were) …
@@ -107,7 +106,7 @@ public class SeedingTests
         for (int i = 0; i < trained.Length; i++)
             for (int j = 0; j < trained[i].Length; j++) Assert.Equal(trained[i][j], continued[i][j], 6);
         // … where a fresh model with that seed starts from the seed's initial values.
-        using var fresh = new BasisDeVAE(new TestDerivativeDecoder(4, RiseFall), Small, new ModelOptions { Seed = 2 });
+        using var fresh = new BasisDeVAE(RiseFall.Create(4), Small, new ModelOptions { Seed = 2 });
         Assert.NotEqual(Parameters(fresh)[0], continued[0]);
     }
 }

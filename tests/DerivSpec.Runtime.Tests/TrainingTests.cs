@@ -2,12 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using DerivSpec.Runtime.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
+using DerivSpec.Runtime.Tests.Models;
 using DerivSpec.Tests.Shared;
 
 namespace DerivSpec.Runtime.Tests;
@@ -15,25 +15,23 @@ namespace DerivSpec.Runtime.Tests;
 [Collection("torch-global-state")]
 public class TrainingTests
 {
-    private static readonly string[] RiseFall = { "increasing", "decreasing" };
     private static readonly ModelDefaults Gaussian = ModelDefaults.Paper with { Encoder = new NetworkShape(new[] { 32 }, ActivationKind.Relu) };
 
     internal static BasisDeVAE NewModel(int d, long seed, ModelOptions? o = null)
     {
-        torch.manual_seed(seed);
-        var dec = new TestDerivativeDecoder(d, RiseFall, hiddenWidth: 16);
-        return new BasisDeVAE(dec, Gaussian, (o ?? new ModelOptions()) with { Seed = seed });
+        return new BasisDeVAE(RiseFall.Create(d), Gaussian, (o ?? new ModelOptions()) with { Seed = seed });
     }
 
     [Fact]
     public void EndToEndLossFallsAndClustersAreRight()
     {
         var (x, t, labels) = Synthetic.RiseFall(n: 200, perFamily: 4, noise: 0.1, seed: 1);
-        using var data = DataMatrix.From(x);
+        using var data = TestData.Of(x);
         using var model = NewModel(8, 1);
         var metrics = new List<EpochMetrics>();
         // lr 0.02 and batch 16 so that ξ can move far enough in 390 steps for φ to become decisive (with the paper's
-        // 5e-3 Adam moves each logit at most ~5e-3 per step); probed over seeds 1–6: all assignments right, max φ ≥ 0.998.
+        // 5e-3 Adam moves each logit at most ~5e-3 per step); probed over seeds 1–6 on the generated RiseFall decoder: all
+        // assignments right, max φ ≥ 0.995, |corr(z, t)| ≥ 0.976.
         var hist = model.Train(data, new TrainOptions { Epochs = 30, BatchSize = 16, LearningRate = 0.02, Seed = 1, Device = "cpu", Progress = new SyncProgress(metrics) });
         Assert.Equal(30, hist.Count);
         Assert.Equal(30, metrics.Count);
@@ -60,7 +58,7 @@ public class TrainingTests
         var (x, _, _) = Synthetic.RiseFall(120, 3, 0.1, 2);
         double[,] Run()
         {
-            using var data = DataMatrix.From(x);
+            using var data = TestData.Of(x);
             using var model = NewModel(6, 7);
             model.Train(data, new TrainOptions { Epochs = 3, Seed = 7, Device = "cpu" });
             var z = model.Latent(data);
@@ -74,7 +72,7 @@ public class TrainingTests
         var b = Run();
         Assert.Equal(a, b);
         // and a different seed differs
-        using var data2 = DataMatrix.From(x);
+        using var data2 = TestData.Of(x);
         using var other = NewModel(6, 8);
         other.Train(data2, new TrainOptions { Epochs = 3, Seed = 8, Device = "cpu" });
         Assert.NotEqual(a[0, 0], other.Latent(data2)[0, 0]);
@@ -84,7 +82,7 @@ public class TrainingTests
     public void LiveTensorCountStaysFlatOver500Steps()
     {
         var (x, _, _) = Synthetic.RiseFall(320, 3, 0.1, 3);
-        using var data = DataMatrix.From(x);
+        using var data = TestData.Of(x);
         using var model = NewModel(6, 3);
         // warm-up (first-epoch allocations: flat buffers, snapshot, loss buffer)
         model.Train(data, new TrainOptions { Epochs = 1, BatchSize = 32, Seed = 3, Device = "cpu" });
@@ -105,13 +103,13 @@ public class TrainingTests
     public void NonFiniteLossStopsNamingEpochAndStepAndKeepsLastGoodState()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 4);
-        using var data = DataMatrix.From(x);
+        using var data = TestData.Of(x);
         // Reference: two good epochs.
         using var good = NewModel(4, 11);
         good.Train(data, new TrainOptions { Epochs = 2, Seed = 11, Device = "cpu" });
         // Same run, poisoned from the 2nd step of epoch 3 (2 steps per epoch at batch 32).
-        torch.manual_seed(11);
-        var dec = new TestDerivativeDecoder(4, RiseFall, hiddenWidth: 16) { PoisonFromCall = 2 * 2 + 2 };
+        var dec = RiseFall.Create(4);
+        dec.PoisonFromCall = 2 * 2 + 2;
         using var bad = new BasisDeVAE(dec, Gaussian, new ModelOptions { Seed = 11 });
         var ex = Assert.Throws<TrainingDivergedException>(() => bad.Train(data, new TrainOptions { Epochs = 5, Seed = 11, Device = "cpu" }));
         Assert.Equal(3, ex.Epoch);
@@ -130,7 +128,7 @@ public class TrainingTests
     public void CancellationStopsAtAnEpochBoundaryState()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 5);
-        using var data = DataMatrix.From(x);
+        using var data = TestData.Of(x);
         using var model = NewModel(4, 5);
         using var cts = new CancellationTokenSource();
         var progress = new SyncProgress(new List<EpochMetrics>(), m => { if (m.Epoch == 2) cts.Cancel(); });
@@ -143,7 +141,7 @@ public class TrainingTests
     public void AnnealingRampsBetaAndGammaLinearly()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 6);
-        using var data = DataMatrix.From(x);
+        using var data = TestData.Of(x);
         using var model = NewModel(4, 6);
         var hist = model.Train(data, new TrainOptions { Epochs = 10, Seed = 6, Device = "cpu", AnnealFraction = 0.5, Beta = 2.0, Gamma = 1.0 });
         // 2 steps per epoch, 20 steps, anneal over 10 steps: epoch e ends at step 2e → factor min(1, 2e/10)
@@ -159,7 +157,7 @@ public class TrainingTests
     public void AssignmentWarmupKeepsPhiUniformThenLearnsIt()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 6);
-        using var data = DataMatrix.From(x);
+        using var data = TestData.Of(x);
         using var model = NewModel(4, 6);
         var phis = new List<double[,]>();
         var metrics = new List<EpochMetrics>();
@@ -189,7 +187,7 @@ public class TrainingTests
     public void AssignmentLearningRateFactorSlowsOnlyXi()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 6);
-        using var data = DataMatrix.From(x);
+        using var data = TestData.Of(x);
         (double Xi, double Other) Moves(double factor)
         {
             using var model = NewModel(4, 6);
@@ -214,20 +212,19 @@ public class TrainingTests
     public void TrainingTwiceContinuesTheHistory()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 9);
-        using var data = DataMatrix.From(x);
+        using var data = TestData.Of(x);
         using var model = NewModel(4, 9);
         model.Train(data, new TrainOptions { Epochs = 3, Seed = 9, Device = "cpu" });
         var h = model.Train(data, new TrainOptions { Epochs = 2, Seed = 10, Device = "cpu" });
         Assert.Equal(new[] { 1, 2, 3, 4, 5 }, h.Select(m => m.Epoch));
         Assert.True(h[3].Loss < h[0].Loss);
-        Assert.Equal("auto", new TrainOptions().Device);
     }
 
     [Fact]
     public void ThreadSettingIsRestoredAfterTraining()
     {
         var (x, _, _) = Synthetic.RiseFall(32, 2, 0.1, 6);
-        using var data = DataMatrix.From(x);
+        using var data = TestData.Of(x);
         using var model = NewModel(4, 6);
         int before = torch.get_num_threads();
         model.Train(data, new TrainOptions { Epochs = 1, Seed = 6, Device = "cpu", Threads = before + 1 });
@@ -240,7 +237,7 @@ public class TrainingTests
     public void BaselinesTrainAndLossFalls()
     {
         var (x, _, _) = Synthetic.RiseFall(128, 2, 0.1, 7);
-        using var data = DataMatrix.From(x);
+        using var data = TestData.Of(x);
         var small = Gaussian with { Encoder = new NetworkShape(new[] { 16 }, ActivationKind.Relu) };
         var models = new CollapsedVaeModel[]
         {
@@ -262,19 +259,17 @@ public class TrainingTests
     [Fact]
     public void DeVaeTakesOneFamilyAndAnyLatentDimension()
     {
-        torch.manual_seed(1);
-        var ex = Assert.Throws<ArgumentException>(() => new DeVAE(new TestDerivativeDecoder(3, RiseFall), Gaussian));
+        var ex = Assert.Throws<ArgumentException>(() => new DeVAE(RiseFall.Create(3), Gaussian));
         Assert.Contains("exactly one family", ex.Message);
-        using var m = new DeVAE(new TestDerivativeDecoder(3, new[] { "decreasing" }), Gaussian);
+        using var m = new DeVAE(Rise.Create(3), Gaussian);
         Assert.Single(m.FamilyNames);
         // p = 2 with a one-family decoder (linear) under the DeVAE model
         using var m2 = new DeVAE(new Model.Decoders.LinearDecoder(3, 2), Gaussian);
         Assert.Equal(2, m2.LatentDim);
         var (x, _, _) = Synthetic.RiseFall(40, 2, 0.1, 1);
-        using var data = DataMatrix.From(x).Subset(Enumerable.Range(0, 40).Select(i => (long)i).ToList());
         var x3 = new double[40, 3];
         for (int i = 0; i < 40; i++) for (int j = 0; j < 3; j++) x3[i, j] = x[i, j];
-        using var d3 = DataMatrix.From(x3);
+        using var d3 = TestData.Of(x3);
         var h = m2.Train(d3, new TrainOptions { Epochs = 3, Seed = 1, Device = "cpu" });
         Assert.Equal(3, h.Count);
         Assert.Equal(2, m2.Latent(d3).GetLength(1));
@@ -294,11 +289,10 @@ public class TrainingTests
             do { k++; p *= rng.NextDouble(); } while (p > l);
             x[i, j] = k - 1;
         }
-        using var data = DataMatrix.From(x);
+        using var data = TestData.Of(x);
         foreach (var kind in new[] { LikelihoodKind.Poisson, LikelihoodKind.NegativeBinomial, LikelihoodKind.ZeroInflatedNegativeBinomial })
         {
-            torch.manual_seed(2);
-            using var m = new BasisDeVAE(new TestDerivativeDecoder(d, RiseFall), Gaussian with { Likelihood = kind });
+            using var m = new BasisDeVAE(RiseFall.Create(d), Gaussian with { Likelihood = kind }, new ModelOptions { Seed = 2 });
             var h = m.Train(data, new TrainOptions { Epochs = 10, Seed = 2, Device = "cpu" });
             Assert.True(h[^1].Loss < h[0].Loss, $"{kind}: {h[0].Loss} → {h[^1].Loss}");
             Assert.NotNull(m.LibraryMean);
@@ -310,7 +304,7 @@ public class TrainingTests
     public void TrainsOnCudaWhenPresent()
     {
         var (x, _, labels) = Synthetic.RiseFall(200, 4, 0.1, 1);
-        using var data = DataMatrix.From(x);
+        using var data = TestData.Of(x);
         using var model = NewModel(8, 1);
         var hist = model.Train(data, new TrainOptions { Epochs = 30, BatchSize = 16, LearningRate = 0.02, Seed = 1, Device = "cuda" });
         Assert.Equal(DeviceType.CUDA, model.Device.type);
