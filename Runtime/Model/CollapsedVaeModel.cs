@@ -155,7 +155,7 @@ public abstract class CollapsedVaeModel : IDisposable
             if (Module.Likelihood.IsCount && LibraryMean is null) LibraryMean = MeanLibrary(data);
             if (data.FeatureNames is not null) FeatureNames = data.FeatureNames;
             using var batches = Batches(data);
-            if (fresh && options.InitialiseOffsetsFromData)
+            if (fresh && (options.InitialiseOffsetsFromData ?? Module.Likelihood.IsCount))
             {
                 using var location = DataInitialisation.FeatureLocation(batches, Module.Likelihood, Features);
                 Decoder.InitialiseOffsets(location);

@@ -60,13 +60,16 @@ public sealed record TrainOptions
     public double AssignmentLearningRateFactor { get; init; } = 1.0;
 
     /// <summary>
-    /// Data-informed initialisation (default true): on a model's first training (never trained, not loaded), every
-    /// family's additive offset x0 starts at the data's location per feature — the log of the mean count per unit size
-    /// factor for count likelihoods, the column mean for Gaussian data, the logit of the mean for Bernoulli — instead
-    /// of its .dspec <c>init</c>, as the paper's code starts from the column means (families with an output map keep
-    /// theirs). Without it a count model spends its first thousand steps moving x0 from 0 to the genes' log-means.
+    /// Data-informed initialisation: on a model's first training (never trained, not loaded), every family's additive
+    /// offset x0 starts at the data's location per feature — the log of the mean count per unit size factor for count
+    /// likelihoods, the column mean for Gaussian data, the logit of the mean for Bernoulli — instead of its .dspec
+    /// <c>init</c>, as the paper's code starts from the column means (families with an output map keep theirs).
+    /// null (the default) = on for count likelihoods, off otherwise. Measured: on simulated counts (2000 cells × 500
+    /// genes) the family ARI rose from 0.22 to 0.51 — with x0 at 0 a count model spends its first thousand steps moving
+    /// x0 to the genes' log-means; on the paper's Gaussian data it changed the optimisation path for the worse (Table 1,
+    /// seed 1, high-z subset: ARI 1.000 without, 0.653 with), so there it is off unless asked for.
     /// </summary>
-    public bool InitialiseOffsetsFromData { get; init; } = true;
+    public bool? InitialiseOffsetsFromData { get; init; }
 
     /// <summary>Receives one <see cref="EpochMetrics"/> per epoch.</summary>
     public IProgress<EpochMetrics>? Progress { get; init; }

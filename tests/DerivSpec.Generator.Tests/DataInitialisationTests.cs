@@ -97,4 +97,24 @@ public class DataInitialisationTests
             Assert.All(Values((DerivativeDecoder)model.Decoder, "up"), v => Assert.Equal(0.0, v, 9));
         }
     }
+
+    [Fact]
+    public void GaussianModelsKeepTheirInitByDefaultAndStartAtTheColumnMeansWhenAsked()
+    {
+        using var compilation = DspecRuntimeCompiler.Compile(Text.Replace("likelihood poisson", "likelihood gaussian", StringComparison.Ordinal), "gauss.dspec");
+        Assert.True(compilation.Success, string.Join("\n", compilation.Diagnostics));
+        var factory = compilation.Model("Counts");
+        var (data, means) = CountData();
+        using (data)
+        {
+            foreach (bool? option in new bool?[] { null, true })
+            {
+                using var model = new BasisDeVAE(factory.Create(4, dtype: torch.ScalarType.Float64), factory.Defaults,
+                    new ModelOptions { Dtype = torch.ScalarType.Float64, Seed = 1 });
+                model.Train(data, new TrainOptions { Epochs = 1, BatchSize = 60, LearningRate = 1e-12, Seed = 1, Device = "cpu", InitialiseOffsetsFromData = option });
+                var up = Values((DerivativeDecoder)model.Decoder, "up");
+                for (int j = 0; j < 4; j++) Assert.Equal(option == true ? means[j] : 0.0, up[j], 6);
+            }
+        }
+    }
 }
