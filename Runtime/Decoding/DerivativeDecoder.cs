@@ -296,6 +296,7 @@ public abstract class DerivativeDecoder : FamilyDecoder
     {
         ArgumentNullException.ThrowIfNull(range);
         int row = RangeRow(index);
+        using var scope = NewDisposeScope();
         if (range.dim() != 2 || range.shape[0] != LatentDim || range.shape[1] != 2)
             throw new ArgumentException($"A latent range has shape [{LatentDim}, 2] (lo, hi per latent coordinate), got [{string.Join(", ", range.shape)}].", nameof(range));
         double[] host;

@@ -38,6 +38,7 @@ public sealed class TestDerivativeDecoder : FamilyDecoder
         x0 = new Parameter(torch.zeros(names.Length, features));
         gl = new GaussLegendreBuffers(order);
         register_buffer("signs", torch.tensor(signValues).reshape(1, 1, names.Length, 1).to(ScalarType.Float32));
+        register_buffer("observed", torch.zeros(1), persistent: true);
         RegisterComponents();
     }
 
@@ -65,6 +66,16 @@ public sealed class TestDerivativeDecoder : FamilyDecoder
         var r = s + x0;
         if (PoisonFromCall > 0 && calls >= PoisonFromCall) r = r * double.NaN;
         return r;
+    }
+
+    /// <summary>Running state moved by training, as a decoder's latent range is: the number of training batches seen
+    /// (<see cref="ObserveLatent"/>), a buffer.</summary>
+    public double ObservedBatches => get_buffer("observed")!.item<float>();
+
+    public override void ObserveLatent(Tensor mu)
+    {
+        using var _ = torch.no_grad();
+        get_buffer("observed")!.add_(1);
     }
 
     public override Tensor LogPrior()

@@ -118,6 +118,10 @@ public class TrainingTests
         Assert.Equal(2, ex.Step);
         Assert.Contains("epoch 3, step 2", ex.Message);
         Assert.Equal(2, bad.History.Count);
+        // Running state outside the optimiser (the batches the decoder saw) is restored too: 2 epochs × 2 steps, not
+        // the first step of epoch 3 or the poisoned one.
+        Assert.Equal(4, dec.ObservedBatches);
+        Assert.Equal(4, ((TestDerivativeDecoder)good.Decoder).ObservedBatches);
         dec.PoisonFromCall = 0;
         // parameters equal the good model's after 2 epochs
         var pg = good.Module.parameters().Select(p => p.detach().clone()).ToList();
