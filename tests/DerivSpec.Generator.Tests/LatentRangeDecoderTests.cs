@@ -92,6 +92,17 @@ public class LatentRangeDecoderTests
         Assert.Contains("'peak.c' is not constrained 'in latent'", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TheGeneratorEmitsTheKindAndTheLevels()
+    {
+        var output = DspecRuntimeCompiler.Generate(new[] { ("peaks.dspec", Text.Replace("LATENT", "1", StringComparison.Ordinal)) });
+        Assert.Empty(output.GeneratorDiagnostics);
+        string code = string.Concat(output.Sources.Select(f => f.Text));
+        Assert.Contains("\"z0\", global::DerivSpec.Runtime.Decoding.ParameterShape.LatentFeature, global::DerivSpec.Runtime.Decoding.ParameterConstraintKind.LatentRange, 0.2, 0.8,", code, StringComparison.Ordinal);
+        Assert.Contains("\"w\", global::DerivSpec.Runtime.Decoding.ParameterShape.LatentFeature, global::DerivSpec.Runtime.Decoding.ParameterConstraintKind.LatentRange, 0.1, 0.9,", code, StringComparison.Ordinal);
+        Assert.Contains("in latent(0.2, 0.8), prior normal(0, 1)", code, StringComparison.Ordinal);   // the accessor's documentation
+    }
+
     [Theory]
     [InlineData(ScalarType.Float32)]
     [InlineData(ScalarType.Float64)]
