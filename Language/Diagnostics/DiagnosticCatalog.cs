@@ -99,6 +99,8 @@ namespace DerivSpec.Language
         public static readonly DiagnosticInfo UnknownEquation = D("DSPEC1033", "Unknown equation", "Unknown equation '{0} = …'; the left side must be 'dx/dz', 'd2x/dz2' or 'x'.");
         /// <summary>A per-latent parameter ([P, d]) in the output map of a model with latent &gt; 1.</summary>
         public static readonly DiagnosticInfo PerLatentParameterInMap = D("DSPEC1034", "Per-latent parameter in the output map", "Parameter '{0}' has one value per latent dimension (latent {1}), but the output map acts on x, the sum over the latent dimensions; use '{0}' in the family's equation instead, or set 'latent 1'.");
+        /// <summary><c>init</c> on a parameter constrained <c>in latent(a, b)</c>.</summary>
+        public static readonly DiagnosticInfo InitWithLatentRange = D("DSPEC1035", "Initial value of a latent-range parameter", "Parameter '{0}' is constrained 'in latent(…)' and takes no 'init' (got {1}): it starts at the middle of the latent range, which is known only when training runs; remove the 'init'.");
 
         // ---- 2xxx proofs ----
         /// <summary>increasing not proven.</summary>
@@ -129,7 +131,7 @@ namespace DerivSpec.Language
             MisplacedIntegral, MisplacedX, MisplacedZ, DuplicateMap, InvalidConstraint, UnknownPrior, InvalidPrior,
             PriorSupport, InvalidInit, MisplacedV0, BuiltinInExpression, UnusedLet, UnusedParameter, NoModel, NoFamily,
             ConflictingProperties, DuplicateProperty, UseBeforeDefinition, ExpressionTooLarge, WrongArity, UnknownEquation,
-            PerLatentParameterInMap,
+            PerLatentParameterInMap, InitWithLatentRange,
             CannotProveIncreasing, CannotProveDecreasing, CannotProveTransient, CannotProveNonnegative, CannotProveBounded,
             PossiblyUndefined, UndefinedInProvenFamily,
             InternalError,

@@ -70,11 +70,13 @@ namespace DerivSpec.Language
     /// <param name="Name">Name.</param>
     /// <param name="Constraint">How the raw value is mapped to the constrained value.</param>
     /// <param name="Prior">Prior on the constrained value (log density goes into loss term (7)), or null.</param>
-    /// <param name="Init">Initial constrained value.</param>
+    /// <param name="Init">Initial constrained value (for <c>in latent(a, b)</c>, which takes no <c>init</c>: the middle of
+    /// the range a decoder starts from, <see cref="LatentRangeRule.InitialValue"/>).</param>
     /// <param name="IsBuiltin">True for x0 and v0.</param>
     public sealed record CheckedParameter(string Name, ParameterConstraint Constraint, Prior? Prior, double Init, bool IsBuiltin);
 
-    /// <summary>A constraint; <paramref name="Lower"/>/<paramref name="Upper"/> are meaningful for Interval only (0 otherwise).</summary>
+    /// <summary>A constraint; <paramref name="Lower"/>/<paramref name="Upper"/> are the bounds of an Interval and the
+    /// quantile levels a, b of a LatentRange (0 otherwise).</summary>
     public sealed record ParameterConstraint(ParameterConstraintKind Kind, double Lower, double Upper)
     {
         /// <summary>No constraint.</summary>

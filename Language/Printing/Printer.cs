@@ -144,7 +144,8 @@ namespace DerivSpec.Language.Printing
                     if (info.Arity == 2) sb.Append(", ").Append(Number(prior.B));
                     sb.Append(')');
                 }
-                sb.Append(" init ").Append(Number(p.Init)).Append('\n');
+                if (ConstraintVocabulary.Of(p.Constraint.Kind).AcceptsInit) sb.Append(" init ").Append(Number(p.Init));
+                sb.Append('\n');
             }
             sb.Append("    ").Append(lhs).Append(" = ").Append(Print(f.Body)).Append('\n');
             if (f.OutputMap != null) sb.Append("    map ").Append(Print(f.OutputMap)).Append('\n');

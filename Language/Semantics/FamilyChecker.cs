@@ -190,6 +190,24 @@ namespace DerivSpec.Language.Semantics
                     }
                     else constraint = c.Op == '>' ? ParameterConstraint.Positive : ParameterConstraint.Negative;
                 }
+                else if (c.Op == 'l')
+                {
+                    double a = c.Lower?.Value ?? LatentRangeRule.DefaultLower, b = c.Upper?.Value ?? LatentRangeRule.DefaultUpper;
+                    if (builtin)
+                    {
+                        Error(DiagnosticCatalog.InvalidConstraint, c.Span, name, name == "x0"
+                            ? "'in latent' keeps a parameter inside the latent range the training cells occupy, but x0 is the family's offset, one value per feature, not a point of the latent space"
+                            : "'in latent' keeps a parameter inside the latent range the training cells occupy, but v0 is the slope dx/dz at z = 0, not a point of the latent space");
+                        ok = false;
+                    }
+                    else if (!LatentRangeRule.ValidLevels(a, b))
+                    {
+                        Error(DiagnosticCatalog.InvalidConstraint, c.Span, name,
+                            $"the quantile levels of 'in latent(a, b)' must satisfy 0 ≤ a < b ≤ 1, got a = {c.Lower!.Text}, b = {c.Upper!.Text}");
+                        ok = false;
+                    }
+                    else constraint = new ParameterConstraint(ParameterConstraintKind.LatentRange, a, b);
+                }
                 else
                 {
                     double lo = c.Lower!.Value, hi = c.Upper!.Value;
@@ -224,7 +242,12 @@ namespace DerivSpec.Language.Semantics
             double init = DefaultInit(constraint);
             if (p.Init is NumberLit i)
             {
-                if (!InDomain(constraint, i.Value))
+                if (!ConstraintVocabulary.Of(constraint.Kind).AcceptsInit)
+                {
+                    Error(DiagnosticCatalog.InitWithLatentRange, i.Span, name, i.Text);
+                    ok = false;
+                }
+                else if (!InDomain(constraint, i.Value))
                 {
                     Error(DiagnosticCatalog.InvalidInit, i.Span, i.Text, name, DescribeConstraint(constraint));
                     ok = false;

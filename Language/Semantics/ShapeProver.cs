@@ -417,12 +417,16 @@ namespace DerivSpec.Language.Semantics
 
         // ------------------------------------------------------------------ the analysis
 
-        private Interval ParamRange(CheckedParameter p) => p.Constraint.Kind switch
+        // A parameter `in latent(a, b)` lies inside a range that is known only at run time (the running quantiles of the
+        // posterior means): for the proofs it is any finite real, as an unconstrained parameter, so no proof can depend
+        // on where that range is.
+        private static Interval ParamRange(CheckedParameter p) => p.Constraint.Kind switch
         {
+            ParameterConstraintKind.None => Interval.All,
             ParameterConstraintKind.Positive => Interval.Positive,
             ParameterConstraintKind.Negative => Interval.Negative,
             ParameterConstraintKind.Interval => Interval.Open(p.Constraint.Lower, p.Constraint.Upper),
-            _ => Interval.All,
+            ParameterConstraintKind.LatentRange => Interval.All,
         };
 
         private Fact Eval(Expr e)

@@ -72,7 +72,7 @@ namespace DerivSpec.Language.Syntax
     {
         public ConstraintSyntax(char op, NumberLit? bound, NumberLit? lower, NumberLit? upper, TextSpan span)
         { Op = op; Bound = bound; Lower = lower; Upper = upper; Span = span; }
-        public char Op { get; }            // '>' '<' or 'i' (in (lo, hi))
+        public char Op { get; }            // '>' '<', 'i' (in (lo, hi)) or 'l' (in latent, levels in Lower/Upper or none)
         public NumberLit? Bound { get; }
         public NumberLit? Lower { get; }
         public NumberLit? Upper { get; }

@@ -154,12 +154,25 @@ namespace DerivSpec.Language.Syntax
                  from bound in signedNumber
                  select new ConstraintSyntax(gt.Kind, bound, null, null, TextSpan.FromBounds(gt.Start, bound.Span.End)))
                 .XOr(from kw in Keyword("in")
-                     from open in Tok('(', "'('")
-                     from lo in signedNumber
-                     from comma in Tok(',', "','")
-                     from hi in signedNumber
-                     from close in Tok(')', "')'")
-                     select new ConstraintSyntax('i', null, lo, hi, TextSpan.FromBounds(kw.Start, close.End)));
+                     from c in
+                         (from open in Tok('(', "'('")
+                          from lo in signedNumber
+                          from comma in Tok(',', "','")
+                          from hi in signedNumber
+                          from close in Tok(')', "')'")
+                          select new ConstraintSyntax('i', null, lo, hi, TextSpan.FromBounds(kw.Start, close.End)))
+                         .XOr(from latent in Keyword("latent")
+                              from levels in
+                                  (from open in Tok('(', "'('")
+                                   from a in signedNumber
+                                   from comma in Tok(',', "','")
+                                   from b in signedNumber
+                                   from close in Tok(')', "')'")
+                                   select (A: a, B: b, End: close.End)).XOptional()
+                              select levels.IsDefined
+                                  ? new ConstraintSyntax('l', null, levels.Get().A, levels.Get().B, TextSpan.FromBounds(kw.Start, levels.Get().End))
+                                  : new ConstraintSyntax('l', null, null, null, TextSpan.FromBounds(kw.Start, latent.End)))
+                     select c);
             var prior =
                 from tilde in Tok('~', "'~'")
                 from dist in ident

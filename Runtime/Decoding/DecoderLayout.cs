@@ -40,12 +40,13 @@ public sealed record FamilyLayout(string Name, FamilyForm Form, bool UsesNet, bo
 /// <param name="Name">Parameter name (as written in the .dspec; built-ins are <c>x0</c> and <c>v0</c>).</param>
 /// <param name="Shape">[d] or [P, d].</param>
 /// <param name="Constraint">Constraint transform.</param>
-/// <param name="Lower">Lower bound of an interval constraint.</param>
-/// <param name="Upper">Upper bound of an interval constraint.</param>
+/// <param name="Lower">Lower bound of an interval constraint; the lower quantile level a of <c>in latent(a, b)</c>.</param>
+/// <param name="Upper">Upper bound of an interval constraint; the upper quantile level b of <c>in latent(a, b)</c>.</param>
 /// <param name="Prior">Prior family of the constrained value.</param>
 /// <param name="PriorA">First prior argument.</param>
 /// <param name="PriorB">Second prior argument (unused by one-argument priors).</param>
-/// <param name="Init">Initial constrained value (every element).</param>
+/// <param name="Init">Initial constrained value (every element); for <c>in latent(a, b)</c> a value of the starting
+/// range (<see cref="LatentRangeRule.InitialRange"/>; generated code passes its middle, raw 0).</param>
 public sealed record ParameterLayout(
     int Family,
     string Name,
@@ -123,6 +124,13 @@ public sealed class DecoderLayout
             if (!seen.Add((p.Family, p.Name))) throw new ArgumentException($"Duplicate parameter '{where}'.", nameof(parameters));
             if (!double.IsFinite(p.Init)) throw new ArgumentException($"Parameter '{where}' has a non-finite initial value.", nameof(parameters));
             var constraint = ConstraintVocabulary.Of(p.Constraint);
+            if (p.Constraint == ParameterConstraintKind.LatentRange)
+            {
+                if (!LatentRangeRule.ValidLevels(p.Lower, p.Upper))
+                    throw new ArgumentException($"Parameter '{where}' is constrained {constraint.Text(p.Lower, p.Upper)}: the quantile levels must satisfy 0 ≤ a < b ≤ 1.", nameof(parameters));
+                if (p.Shape != ParameterShape.LatentFeature)
+                    throw new ArgumentException($"Parameter '{where}' is constrained {constraint.Text(p.Lower, p.Upper)}, which needs one value per latent coordinate (shape LatentFeature), but it has shape {p.Shape}.", nameof(parameters));
+            }
             if (p.Constraint == ParameterConstraintKind.Interval && !(p.Lower < p.Upper) || !constraint.Contains(p.Init, p.Lower, p.Upper))
                 throw new ArgumentException($"Parameter '{where}' is constrained {constraint.Text(p.Lower, p.Upper)} but starts at {p.Init}.", nameof(parameters));
             bool badPrior = !PriorVocabulary.Of(p.Prior).ValidArguments(p.PriorA, p.PriorB);

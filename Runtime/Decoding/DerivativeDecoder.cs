@@ -16,7 +16,11 @@ namespace DerivSpec.Runtime.Decoding;
 ///   weights [P, in, out] and evaluated at all B·n·P quadrature points in one batched forward (K' = families that use
 ///   <c>net</c>);</item>
 /// <item>the per-family parameters as two raw tensors, [F, d] for per-feature ones (x0) and [L, P, d] for per-latent
-///   ones (v0 and user parameters), with their constraint transforms and priors.</item>
+///   ones (v0 and user parameters), with their constraint transforms and priors;</item>
+/// <item>when a parameter is constrained <c>in latent(a, b)</c>: the running latent range, a buffer
+///   <c>latent_range</c> [R, P, 2] holding (lo_p, hi_p) for each of the R distinct level pairs (a, b), saved with the
+///   model. It starts at the standard normal's quantiles and follows the a- and b-quantiles of the encoder's posterior
+///   means in training (<see cref="ObserveLatent"/>).</item>
 /// </list>
 /// Derived classes implement <see cref="EvaluateFamilies"/> by composing the primitives of <see cref="QuadraturePoints"/>
 /// and <see cref="DecoderMath"/>; forward(z [B, P]) returns [B, K, d].
@@ -25,6 +29,7 @@ public abstract class DerivativeDecoder : FamilyDecoder
 {
     private const string FeatureRawName = "feature_raw";
     private const string LatentRawName = "latent_raw";
+    private const string LatentRangeName = "latent_range";
 
     private readonly GaussLegendreBuffers _quadrature;
     private readonly int _features;
@@ -35,6 +40,10 @@ public abstract class DerivativeDecoder : FamilyDecoder
     private readonly double[] _featureInit;       // initial raw values, one per row of the raw tensors
     private readonly double[] _latentInit;
     private readonly PriorGroup[] _priorGroups;
+    private readonly int[] _rangeRow;            // parameter index → row of latent_range (−1: not `in latent`)
+    private readonly (double A, double B)[] _rangeLevels;   // per row of latent_range: its quantile levels
+    private Tensor? _quantileIndex, _quantileFraction;      // ObserveLatent's gather positions for the last batch size
+    private long _quantileBatch = -1;
 
     private IntegrationRule _integration = IntegrationRule.ShapePreserving;
     private SharedGridOptions _gridOptions = new();
@@ -103,6 +112,9 @@ public abstract class DerivativeDecoder : FamilyDecoder
             _gridRule = null;
             _fixedTables?.Dispose();
             _fixedTables = null;
+            _quantileIndex?.Dispose();
+            _quantileFraction?.Dispose();
+            _quantileIndex = _quantileFraction = null;
         }
         base.Dispose(disposing);
     }
@@ -197,6 +209,22 @@ public abstract class DerivativeDecoder : FamilyDecoder
         _logPriorConstants = parameters.Select(LogPriorConstant).ToArray();
         _priorGroups = GroupPriors(parameters, _storageRow);
 
+        // The running latent range: one row per distinct level pair, parameters with the same levels share it.
+        _rangeRow = new int[parameters.Count];
+        var levels = new List<(double A, double B)>();
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            _rangeRow[i] = -1;
+            if (parameters[i].Constraint != ParameterConstraintKind.LatentRange) continue;
+            var pair = (parameters[i].Lower, parameters[i].Upper);
+            int row = levels.IndexOf(pair);
+            if (row < 0) { row = levels.Count; levels.Add(pair); }
+            _rangeRow[i] = row;
+        }
+        _rangeLevels = levels.ToArray();
+        if (_rangeLevels.Length > 0)
+            register_buffer(LatentRangeName, InitialRanges(p).to(dtype), persistent: true);
+
         if (device is not null && device.type != DeviceType.CPU) this.to(device);
     }
 
@@ -225,6 +253,133 @@ public abstract class DerivativeDecoder : FamilyDecoder
         }
         ResetRaw(FeatureRawName, _featureInit);
         ResetRaw(LatentRawName, _latentInit);
+        if (_rangeLevels.Length > 0)
+        {
+            var range = RangeBuffer;
+            using var initial = InitialRanges(LatentDim);
+            range.copy_(initial);
+        }
+    }
+
+    // ---- the running latent range (parameters `in latent(a, b)`) ------------------------------------------------
+
+    /// <summary>[R, P, 2] in float64 on the CPU: each row's starting range, the standard normal's quantiles at its levels
+    /// (<see cref="LatentRangeRule.InitialRange"/>), the same for every latent coordinate.</summary>
+    private Tensor InitialRanges(int p)
+    {
+        var values = new double[_rangeLevels.Length * p * 2];
+        for (int r = 0; r < _rangeLevels.Length; r++)
+        {
+            var (lo, hi) = LatentRangeRule.InitialRange(_rangeLevels[r].A, _rangeLevels[r].B);
+            for (int c = 0; c < p; c++) { values[(r * p + c) * 2] = lo; values[(r * p + c) * 2 + 1] = hi; }
+        }
+        return tensor(values, new long[] { _rangeLevels.Length, p, 2 }, dtype: ScalarType.Float64);
+    }
+
+    private Tensor RangeBuffer => get_buffer(LatentRangeName) ?? throw new InvalidOperationException("This decoder has no parameter constrained 'in latent'.");
+
+    /// <summary>Whether some parameter is constrained <c>in latent(a, b)</c> (then the decoder holds a running latent
+    /// range and <see cref="ObserveLatent"/> updates it).</summary>
+    public bool HasLatentRange => _rangeLevels.Length > 0;
+
+    /// <summary>The running range that parameter <paramref name="index"/> (constrained <c>in latent(a, b)</c>) lies in:
+    /// a [P, 2] view of the decoder's buffer, (lo_p, hi_p) per latent coordinate, shared by every parameter with the same
+    /// levels.</summary>
+    /// <exception cref="ArgumentException">The parameter is not constrained <c>in latent</c>.</exception>
+    public Tensor LatentRange(int index) => RangeBuffer.select(0, RangeRow(index));
+
+    /// <summary>Sets the running range of parameter <paramref name="index"/> (and of every parameter with the same
+    /// levels) to <paramref name="range"/> [P, 2]: finite (lo_p, hi_p) with lo_p ≤ hi_p. Training moves it again.</summary>
+    /// <exception cref="ArgumentException">Not an <c>in latent</c> parameter, or a range of the wrong shape, not finite,
+    /// or with lo &gt; hi (the message says which coordinate).</exception>
+    public void SetLatentRange(int index, Tensor range)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        int row = RangeRow(index);
+        using var scope = NewDisposeScope();
+        if (range.dim() != 2 || range.shape[0] != LatentDim || range.shape[1] != 2)
+            throw new ArgumentException($"A latent range has shape [{LatentDim}, 2] (lo, hi per latent coordinate), got [{string.Join(", ", range.shape)}].", nameof(range));
+        double[] host;
+        using (var cpu = range.detach().to(ScalarType.Float64, CPU)) host = cpu.data<double>().ToArray();
+        for (int c = 0; c < LatentDim; c++)
+        {
+            double lo = host[2 * c], hi = host[2 * c + 1];
+            if (!double.IsFinite(lo) || !double.IsFinite(hi) || lo > hi)
+                throw new ArgumentException($"The latent range of coordinate {c + 1} must be finite with lo ≤ hi, got ({lo.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, {hi.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}).", nameof(range));
+        }
+        using var _ = no_grad();
+        var target = RangeBuffer.select(0, row);
+        target.copy_(range.detach().to(target.dtype, target.device));
+    }
+
+    private int RangeRow(int index)
+    {
+        if (index < 0 || index >= Layout.Parameters.Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"The decoder has {Layout.Parameters.Count} parameters.");
+        int row = _rangeRow[index];
+        if (row < 0)
+        {
+            var spec = Layout.Parameters[index];
+            throw new ArgumentException($"Parameter '{Layout.Families[spec.Family].Name}.{spec.Name}' is not constrained 'in latent'.", nameof(index));
+        }
+        return row;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Each row of the running range moves toward the batch's a- and b-quantiles of <paramref name="mu"/>
+    /// (detached; per latent coordinate, linear interpolation between order statistics at position level·(B − 1), as
+    /// numpy's default): range ← m·range + (1 − m)·quantiles with m = <see cref="LatentRangeRule.Momentum"/>. On the
+    /// device, without host synchronisation; lo ≤ hi is kept. Nothing happens without <c>in latent</c> parameters.</remarks>
+    public override void ObserveLatent(Tensor mu)
+    {
+        ArgumentNullException.ThrowIfNull(mu);
+        if (_rangeLevels.Length == 0) return;
+        if (mu.dim() != 2 || mu.shape[1] != LatentDim || mu.shape[0] < 1)
+            throw new ArgumentException($"Expected posterior means of shape [B, {LatentDim}] with B ≥ 1, got [{string.Join(", ", mu.shape)}].", nameof(mu));
+        var range = RangeBuffer;
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        long b = mu.shape[0];
+        var (index, fraction) = QuantilePositions(b, range);
+        var sorted = mu.detach().to(range.dtype).sort(dim: 0).Values;                 // [B, P]
+        var below = sorted.index_select(0, index.select(0, 0));                        // [2R, P]
+        var above = sorted.index_select(0, index.select(0, 1));
+        var q = ((above - below) * fraction + below).view(_rangeLevels.Length, 2, LatentDim).transpose(1, 2);   // [R, P, 2]
+        var lo = q.select(-1, 0);
+        var hi = torch.maximum(q.select(-1, 1), lo);                                  // a rounding step may not reorder them
+        var observed = stack(new[] { lo, hi }, dim: -1);
+        range.mul_(LatentRangeRule.Momentum).add_(observed, alpha: 1 - LatentRangeRule.Momentum);
+    }
+
+    /// <summary>For a batch of <paramref name="b"/> samples: the order-statistic indices below and above each level's
+    /// position ([2, 2R], levels a₀, b₀, a₁, b₁, …) and the interpolation fractions ([2R, 1]); made once per batch size.</summary>
+    private (Tensor Index, Tensor Fraction) QuantilePositions(long b, Tensor like)
+    {
+        if (_quantileBatch == b && _quantileIndex is not null && _quantileFraction is not null
+            && _quantileFraction.dtype == like.dtype && _quantileFraction.device.type == like.device.type && _quantileFraction.device.index == like.device.index)
+            return (_quantileIndex, _quantileFraction);
+        int n = 2 * _rangeLevels.Length;
+        var lower = new long[n];
+        var upper = new long[n];
+        var fraction = new double[n];
+        for (int r = 0; r < _rangeLevels.Length; r++)
+            for (int e = 0; e < 2; e++)
+            {
+                double level = e == 0 ? _rangeLevels[r].A : _rangeLevels[r].B;
+                double position = level * (b - 1);
+                long k = Math.Min((long)Math.Floor(position), b - 1);
+                lower[2 * r + e] = k;
+                upper[2 * r + e] = Math.Min(k + 1, b - 1);
+                fraction[2 * r + e] = position - k;
+            }
+        _quantileIndex?.Dispose();
+        _quantileFraction?.Dispose();
+        using (NewDisposeScope())
+        {
+            _quantileIndex = stack(new[] { tensor(lower), tensor(upper) }).to(like.device).DetachFromDisposeScope();
+            _quantileFraction = tensor(fraction, new long[] { n, 1 }, dtype: ScalarType.Float64).to(like.dtype, like.device).DetachFromDisposeScope();
+        }
+        _quantileBatch = b;
+        return (_quantileIndex, _quantileFraction);
     }
 
     /// <inheritdoc />
@@ -243,24 +398,35 @@ public abstract class DerivativeDecoder : FamilyDecoder
             if (spec.Shape != ParameterShape.Feature || spec.Name != "x0" || Layout.Families[spec.Family].HasOutputMap) continue;
             using var scope = NewDisposeScope();
             var raw = RawParameter(i);
-            raw.copy_(Unconstrain(spec, location.to(raw.dtype, raw.device)));
+            raw.copy_(Unconstrain(i, location.to(raw.dtype, raw.device)));
             any = true;
         }
         return any;
     }
 
-    /// <summary>The raw values whose constrained values are <paramref name="value"/>, elementwise; values outside the
-    /// constraint's domain are first moved just inside it.</summary>
-    internal static Tensor Unconstrain(ParameterLayout spec, Tensor value)
+    /// <summary>The raw values whose constrained values are <paramref name="value"/> (broadcastable to parameter
+    /// <paramref name="index"/>'s shape), elementwise; values outside the constraint's domain are first moved just inside
+    /// it (for <c>in latent</c>: inside the current running range; a range that is a single point gives raw 0).</summary>
+    internal Tensor Unconstrain(int index, Tensor value)
     {
         const double margin = 1e-3;
+        var spec = Layout.Parameters[index];
         return spec.Constraint switch
         {
             ParameterConstraintKind.None => value.clone(),
             ParameterConstraintKind.Positive => InverseSoftplus(value.clamp_min(margin)),
             ParameterConstraintKind.Negative => InverseSoftplus((-value).clamp_min(margin)),
             ParameterConstraintKind.Interval => Logit(((value - spec.Lower) / (spec.Upper - spec.Lower)).clamp(margin, 1 - margin)),
+            ParameterConstraintKind.LatentRange => LatentLogit(LatentRange(index), value),
         };
+
+        static Tensor LatentLogit(Tensor range, Tensor value)
+        {
+            var lo = range.select(-1, 0).unsqueeze(-1);
+            var width = range.select(-1, 1).unsqueeze(-1) - lo;
+            var t = ((value - lo) / width).nan_to_num(nan: 0.5, posinf: 0.5, neginf: 0.5);   // a point range: the middle
+            return Logit(t.clamp(margin, 1 - margin));
+        }
 
         // softplus⁻¹(y) = y + log(−expm1(−y)), stable for large y; logit(t) = log t − log1p(−t).
         static Tensor InverseSoftplus(Tensor y) => y + torch.log(-torch.expm1(-y));
@@ -311,7 +477,7 @@ public abstract class DerivativeDecoder : FamilyDecoder
     }
 
     /// <summary>The constrained value of parameter <paramref name="index"/>: [d] for per-feature, [P, d] for per-latent parameters.</summary>
-    public Tensor ParameterValue(int index) => Constrain(Layout.Parameters[index], RawParameter(index));
+    public Tensor ParameterValue(int index) => Constrain(index, RawParameter(index));
 
     /// <summary>The constrained value of a parameter by family and parameter name.</summary>
     /// <exception cref="ArgumentException">No such parameter.</exception>
@@ -391,7 +557,7 @@ public abstract class DerivativeDecoder : FamilyDecoder
         foreach (var group in _priorGroups)
         {
             var raw = Param(group.Feature ? FeatureRawName : LatentRawName).narrow(0, group.FirstRow, group.Rows);
-            var value = Constrain(group.Spec, raw);
+            var value = Constrain(group.FirstParameter, raw);
             var term = LogDensitySum(group.Spec, value);
             constant += _logPriorConstants[group.FirstParameter] * value.numel();
             total = total is null ? term : total + term;
@@ -433,14 +599,32 @@ public abstract class DerivativeDecoder : FamilyDecoder
 
     // ---- constraints and priors -------------------------------------------------------------------------------
 
-    internal static Tensor Constrain(ParameterLayout spec, Tensor raw) => spec.Constraint switch
+    /// <summary>The constrained value of <paramref name="raw"/>, raw values of parameter <paramref name="index"/> (or of
+    /// a run of rows that share its constraint: [rows, P, d]). Every path from a raw parameter to its value (the value
+    /// the families read, the prior's argument) goes through here, so an <c>in latent</c> parameter always reads the
+    /// current running range: value = lo_p + (hi_p − lo_p)·sigmoid(raw), kept within [lo_p, hi_p] under rounding.</summary>
+    private Tensor Constrain(int index, Tensor raw)
     {
-        ParameterConstraintKind.None => raw,
-        ParameterConstraintKind.Positive => nn.functional.softplus(raw),
-        ParameterConstraintKind.Negative => -nn.functional.softplus(raw),
-        ParameterConstraintKind.Interval => sigmoid(raw) * (spec.Upper - spec.Lower) + spec.Lower,
-    };
+        var spec = Layout.Parameters[index];
+        return spec.Constraint switch
+        {
+            ParameterConstraintKind.None => raw,
+            ParameterConstraintKind.Positive => nn.functional.softplus(raw),
+            ParameterConstraintKind.Negative => -nn.functional.softplus(raw),
+            ParameterConstraintKind.Interval => sigmoid(raw) * (spec.Upper - spec.Lower) + spec.Lower,
+            ParameterConstraintKind.LatentRange => InLatentRange(LatentRange(index), raw),
+        };
 
+        static Tensor InLatentRange(Tensor range, Tensor raw)
+        {
+            var lo = range.select(-1, 0).unsqueeze(-1);      // [P, 1]: broadcasts over features (and rows)
+            var hi = range.select(-1, 1).unsqueeze(-1);
+            return ((hi - lo) * sigmoid(raw) + lo).clamp(lo, hi);
+        }
+    }
+
+    /// <summary>The raw value a parameter starts from: the inverse transform of its <c>init</c>; for <c>in latent</c>,
+    /// relative to the starting range (the generator's <c>init</c> is its middle, so raw 0).</summary>
     internal static double Unconstrain(ParameterLayout spec)
     {
         double v = spec.Init;
@@ -450,7 +634,16 @@ public abstract class DerivativeDecoder : FamilyDecoder
             ParameterConstraintKind.Positive => InverseSoftplus(v),
             ParameterConstraintKind.Negative => InverseSoftplus(-v),
             ParameterConstraintKind.Interval => Logit((v - spec.Lower) / (spec.Upper - spec.Lower)),
+            ParameterConstraintKind.LatentRange => InitialLatentRaw(spec),
         };
+    }
+
+    private static double InitialLatentRaw(ParameterLayout spec)
+    {
+        var (lo, hi) = LatentRangeRule.InitialRange(spec.Lower, spec.Upper);
+        if (!(hi > lo)) return 0;
+        double t = (spec.Init - lo) / (hi - lo);
+        return Logit(Math.Min(Math.Max(t, 1e-3), 1 - 1e-3));
     }
 
     private static double InverseSoftplus(double y) => y > 20 ? y + Math.Log(-ExpM1(-y)) : Math.Log(ExpM1(y));

@@ -64,13 +64,16 @@ public sealed class CollapsedVaeModule : nn.Module
     /// <summary>
     /// The loss terms for a minibatch. <paramref name="x"/> [B, d] data, <paramref name="encoderInput"/> [B, d] (x, or log1p(x)
     /// for counts), <paramref name="logLibrary"/> [B] or null, <paramref name="totalSamples"/> N. With <paramref name="sample"/> false
-    /// the posterior mean is decoded instead of a sample.
+    /// the posterior mean is decoded instead of a sample. In training mode the decoder first sees the batch's posterior
+    /// means (<see cref="FamilyDecoder.ObserveLatent"/>: the running range of <c>in latent</c> parameters follows them);
+    /// in eval mode nothing but the loss is computed.
     /// </summary>
     public LossTerms Loss(Tensor x, Tensor encoderInput, Tensor? logLibrary, long totalSamples,
         double alpha, double beta, double gamma, bool sample = true)
     {
         var (mu, sigma) = encoder.forward(encoderInput);
         var z = sample ? GaussianEncoder.Sample(mu, sigma) : mu;
+        if (training) decoder.ObserveLatent(mu);
         var loc = decoder.forward(z);
         var logPhi = torch.nn.functional.log_softmax(xi, 1);                   // [d, K]
         var phi = logPhi.exp();

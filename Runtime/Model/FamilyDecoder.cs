@@ -59,4 +59,12 @@ public abstract class FamilyDecoder : nn.Module<Tensor, Tensor>
     /// constraint are moved just inside it. Returns false when the decoder has no such offset (the default).
     /// </summary>
     public virtual bool InitialiseOffsets(Tensor location) => false;
+
+    /// <summary>
+    /// Sees the encoder's posterior means <paramref name="mu"/> [B, p] of a training minibatch: the collapsed-VI module
+    /// calls it at every loss evaluation in training mode (never in eval mode), before decoding. A decoder whose
+    /// parameters are placed relative to the occupied latent range (<c>in latent(a, b)</c> in a .dspec) updates its
+    /// running range here; the default does nothing. Must not synchronise with the host.
+    /// </summary>
+    public virtual void ObserveLatent(Tensor mu) { }
 }

@@ -88,8 +88,9 @@ public sealed class TrainingPlan
     /// Runs the plan: per epoch a fresh permutation (torch's CPU generator), per step a batch gathered from
     /// <paramref name="data"/>, the module's loss, backward, an Adam step (ξ's gradient zeroed during warm-up), in its own
     /// dispose scope and without host synchronisation; the five loss terms are read once per epoch. A non-finite term
-    /// restores the parameters of the last good epoch and throws <see cref="TrainingDivergedException"/>; cancellation
-    /// restores the last completed epoch and throws <see cref="OperationCanceledException"/>. Each completed epoch is
+    /// restores the parameters (and the module's buffers: running state such as a decoder's latent range) of the last
+    /// good epoch and throws <see cref="TrainingDivergedException"/>; cancellation restores the last completed epoch and
+    /// throws <see cref="OperationCanceledException"/>. Each completed epoch is
     /// appended to <paramref name="history"/> (numbered after what it already holds) and reported to the options' progress sink.
     /// </summary>
     internal void Run(CollapsedVaeModule module, IBatchSource data, Device device, List<EpochMetrics> history)
@@ -101,6 +102,7 @@ public sealed class TrainingPlan
         if (Options.AssignmentLearningRateFactor != 1.0 && module.PhiLogits is TorchSharp.Modules.Parameter xi)
             adam.ScaleLearningRate(xi, Options.AssignmentLearningRateFactor);
         using var snapshot = adam.CreateSnapshot();
+        using var buffers = new BufferSnapshot(module);   // running state outside the optimiser (a decoder's latent range)
         using var stepLosses = torch.zeros(steps, 5, dtype: ScalarType.Float64, device: device);
         long globalStep = 0;
         var watch = new Stopwatch();
@@ -118,6 +120,7 @@ public sealed class TrainingPlan
                         if (cancellation.IsCancellationRequested)
                         {
                             adam.Restore(snapshot);
+                            buffers.Restore();
                             cancellation.ThrowIfCancellationRequested();
                         }
                         betaNow = Schedule.BetaAt(globalStep);
@@ -135,8 +138,9 @@ public sealed class TrainingPlan
                         globalStep++;
                     }
                 }
-                var mean = EpochMeans(stepLosses, steps, epoch, adam, snapshot);
+                var mean = EpochMeans(stepLosses, steps, epoch, adam, snapshot, buffers);
                 adam.Save(snapshot);
+                buffers.Save();
                 watch.Stop();
                 var m = new EpochMetrics(history.Count + 1, mean.Sum(), mean[0], mean[1], mean[2], mean[3], mean[4], betaNow, gammaNow,
                     watch.Elapsed.TotalSeconds);
@@ -151,7 +155,7 @@ public sealed class TrainingPlan
     }
 
     /// <summary>One host read per epoch: the step losses, checked for divergence, averaged per term.</summary>
-    private static double[] EpochMeans(Tensor stepLosses, int steps, int epoch, FlatAdam adam, FlatAdam.Snapshot snapshot)
+    private static double[] EpochMeans(Tensor stepLosses, int steps, int epoch, FlatAdam adam, FlatAdam.Snapshot snapshot, BufferSnapshot buffers)
     {
         double[] host;
         using (var cpu = stepLosses.cpu()) host = cpu.data<double>().ToArray();
@@ -160,6 +164,7 @@ public sealed class TrainingPlan
                 if (!double.IsFinite(host[s * 5 + c]))
                 {
                     adam.Restore(snapshot);
+                    buffers.Restore();
                     throw new TrainingDivergedException(
                         $"Training diverged: the loss's {TermNames[c]} became {host[s * 5 + c].ToString(CultureInfo.InvariantCulture)} at epoch {epoch + 1}, step {s + 1} " +
                         $"(of {steps} per epoch). The parameters were restored to the end of epoch {epoch} (the last good state). " +

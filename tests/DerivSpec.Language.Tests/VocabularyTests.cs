@@ -67,12 +67,15 @@ public class VocabularyTests
         foreach (var e in ConstraintVocabulary.All)
         {
             Assert.Equal(e.Kind.ToString(), e.Member);
-            Assert.True(e.Contains(e.DefaultInit(-1, 3), -1, 3), e.Member);
+            // Bounds (lo, hi) of an interval; quantile levels (a, b) of a latent range.
+            var (lo, hi) = e.Kind == ParameterConstraintKind.LatentRange ? (0.2, 0.9) : (-1.0, 3.0);
+            Assert.True(e.Contains(e.DefaultInit(lo, hi), lo, hi), e.Member);
             if (e.Kind == ParameterConstraintKind.None) { Assert.Equal("", e.Text(0, 0)); continue; }
-            var m = Single($"model M {{\n  family f {{\n    param a {e.Text(-1, 3)}\n    x = a * z\n  }}\n}}\n");
+            var m = Single($"model M {{\n  family f {{\n    param a {e.Text(lo, hi)}\n    x = a * z\n  }}\n}}\n");
             var a = m.Families[0].Parameters.Single(p => p.Name == "a");
             Assert.Equal(e.Kind, a.Constraint.Kind);
-            Assert.Equal(e.DefaultInit(-1, 3), a.Init);
+            Assert.Equal((lo, hi), e.Kind is ParameterConstraintKind.Interval or ParameterConstraintKind.LatentRange ? (a.Constraint.Lower, a.Constraint.Upper) : (lo, hi));
+            Assert.Equal(e.DefaultInit(lo, hi), a.Init);
         }
     }
 

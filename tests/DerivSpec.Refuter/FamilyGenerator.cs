@@ -89,17 +89,25 @@ public sealed class FamilyGenerator
                 positive = false;
                 break;
             case "anchor":
-                constraint = Chance(0.7) ? "" : $" in ({SignedNum(-Pick(new[] { 1.0, 3, 10 }))}, {Num(Pick(new[] { 1.0, 3, 10 }))})";
+                constraint = Chance(0.6) ? "" : Chance(0.5) ? LatentRange() : $" in ({SignedNum(-Pick(new[] { 1.0, 3, 10 }))}, {Num(Pick(new[] { 1.0, 3, 10 }))})";
                 positive = false;
                 break;
             default:
-                constraint = Pick(new[] { "", "", " > 0", " < 0", " in (-1, 1)" });
+                constraint = Chance(0.1) ? LatentRange() : Pick(new[] { "", "", " > 0", " < 0", " in (-1, 1)" });
                 positive = constraint == " > 0";
                 break;
         }
         string init = Chance(0.15) && constraint == "" ? " init " + SignedNum(Pick(new[] { 0.5, -2.0, 3 })) : "";
         _params.Add("param " + name + constraint + Prior(positive) + init);
         return name;
+    }
+
+    /// <summary>An <c>in latent</c> constraint: bare, or with levels from the ends and the middle of [0, 1].</summary>
+    private string LatentRange()
+    {
+        if (Chance(0.3)) return " in latent";
+        var (a, b) = Pick(new[] { (0.2, 0.8), (0.1, 0.9), (0.0, 1.0), (0.0, 0.5), (0.5, 1.0), (0.25, 0.2500001), (0.999, 1.0), (0.0, 1e-3) });
+        return " in latent(" + Num(a) + ", " + Num(b) + ")";
     }
 
     private string PositiveConstant(int depth) => _rng.Next(6) switch
@@ -359,7 +367,7 @@ public sealed class FamilyGenerator
         }
         if (Chance(0.3) || template.StartsWith("composed transient", StringComparison.Ordinal) && Chance(0.5)) props |= Declared.Bounded;
         if (Chance(0.05)) props |= Pick(new[] { Declared.Increasing, Declared.Decreasing, Declared.Transient });
-        if (x0 is null && Chance(0.15)) x0 = "param x0" + Pick(new[] { " ~ normal(0, 1)", " > 0", " < 0", " in (-1, 1)", " init 2" });
+        if (x0 is null && Chance(0.15)) x0 = "param x0" + Pick(new[] { " ~ normal(0, 1)", " > 0", " < 0", " in (-1, 1)", " init 2", " in latent" });   // the last: DSPEC1017
 
         var body = new StringBuilder();
         body.Append(PropertyWords(props)).Append(" {\n");

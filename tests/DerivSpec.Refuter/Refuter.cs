@@ -53,6 +53,8 @@ public sealed class RefuterResult
 {
     public int Generated { get; set; }
     public int Accepted { get; set; }
+    /// <summary>Accepted families with a parameter constrained <c>in latent</c> (evaluated under arbitrary running ranges).</summary>
+    public int AcceptedWithLatentRange { get; set; }
     public int Models { get; set; }
     public int Unsupported { get; set; }
     public long Evaluations { get; set; }
@@ -80,7 +82,7 @@ public sealed class RefuterResult
     {
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"families generated: {Generated}");
-        s.AppendLine(CultureInfo.InvariantCulture, $"families accepted by the checker: {Accepted + Unsupported} ({100.0 * (Accepted + Unsupported) / Math.Max(1, Generated):F1}%), evaluated: {Accepted}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"families accepted by the checker: {Accepted + Unsupported} ({100.0 * (Accepted + Unsupported) / Math.Max(1, Generated):F1}%), evaluated: {Accepted} ({AcceptedWithLatentRange} with an 'in latent' parameter)");
         foreach (var (t, n) in GeneratedByTemplate.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             s.AppendLine(CultureInfo.InvariantCulture, $"  {t}: {AcceptedByTemplate.GetValueOrDefault(t)}/{n} accepted");
         s.AppendLine("rejections by diagnostic (first error of each rejected family): " +
@@ -161,6 +163,7 @@ public static class Refuter
                 continue;
             }
             result.Accepted++;
+            if (family.Body.Contains(" in latent", StringComparison.Ordinal)) result.AcceptedWithLatentRange++;
             result.AcceptedByTemplate[template] = result.AcceptedByTemplate.GetValueOrDefault(template) + 1;
             var pool = pools[latent];
             pool.Add(family);
@@ -392,6 +395,14 @@ public static class Refuter
                                     recorded = kind.StartsWith("overflow-", StringComparison.Ordinal) ? kind : "overflow-" + kind;
                                     confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either, and the line holds ±∞ (beyond the float range: ∞ − ∞)";
                                 }
+                                else if (LargestLatentRangeValue(decoder, f, j) > HugeParameter)
+                                {
+                                    // An `in latent` parameter put far out by a huge running range (|value| > 700: e^value
+                                    // leaves float64's range): an intermediate is ±∞ even in float64, and the NaN is 0·∞ or
+                                    // ∞ − ∞ of it — as an unconstrained parameter of that size would give.
+                                    recorded = kind.StartsWith("overflow-", StringComparison.Ordinal) ? kind : "overflow-" + kind;
+                                    confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either; an 'in latent' parameter lies beyond ±700 (a huge running range), where an intermediate such as its exp leaves float64's range";
+                                }
                                 else confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either";
                             }
                             else if (kind is "increasing" or "decreasing" or "transient")
@@ -424,6 +435,25 @@ public static class Refuter
         }
     }
 
+    /// <summary>Beyond this magnitude a parameter's exp leaves float64's range (e^709.8 is the largest double).</summary>
+    private const double HugeParameter = 700;
+
+    /// <summary>The largest |value| of family <paramref name="family"/>'s <c>in latent</c> parameters in feature column
+    /// <paramref name="column"/> (0 when it has none).</summary>
+    private static double LargestLatentRangeValue(DerivativeDecoder d, int family, int column)
+    {
+        double m = 0;
+        var ps = d.Layout.Parameters;
+        for (int i = 0; i < ps.Count; i++)
+        {
+            if (ps[i].Family != family || ps[i].Constraint != DerivSpec.Runtime.Decoding.ParameterConstraintKind.LatentRange) continue;
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            m = Math.Max(m, d.ParameterValue(i).select(-1, column).abs().max().to(ScalarType.Float64).item<double>());
+        }
+        return m;
+    }
+
     /// <summary>The same model in float64 with <paramref name="single"/>'s current parameters (converted), on the same
     /// line: [B, K, d] flattened.</summary>
     private static double[] Evaluate64(DspecModelFactory factory, DerivativeDecoder single, string rule, float[] grid, int latent, int line, double other)
@@ -435,6 +465,7 @@ public static class Refuter
         using (no_grad())
         {
             foreach (var (name, p) in single.named_parameters()) d.get_parameter(name)!.copy_(p.to(ScalarType.Float64));
+            if (single.HasLatentRange) d.get_buffer("latent_range")!.copy_(single.get_buffer("latent_range")!.to(ScalarType.Float64));
             var z = full(new long[] { grid.Length, latent }, other, dtype: ScalarType.Float64);
             z[TensorIndex.Colon, TensorIndex.Single(line)] = tensor(grid).to(ScalarType.Float64);
             return d.forward(z).contiguous().data<double>().ToArray();
@@ -502,7 +533,14 @@ public static class Refuter
             var value = d.ParameterValue(i).select(-1, column).detach().cpu().reshape(-1).data<float>().ToArray();
             s.Append("  ").Append(ps[i].Name).Append(" (").Append(ps[i].Constraint).Append("): value ")
                 .Append(string.Join(", ", value.Select(v => v.ToString("R", CultureInfo.InvariantCulture))))
-                .Append("  raw ").Append(string.Join(", ", raw.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))).Append('\n');
+                .Append("  raw ").Append(string.Join(", ", raw.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+            if (ps[i].Constraint == DerivSpec.Runtime.Decoding.ParameterConstraintKind.LatentRange)
+            {
+                var range = d.LatentRange(i).detach().cpu().reshape(-1).data<float>().ToArray();
+                s.Append("  running range (lo, hi) per coordinate: ")
+                    .Append(string.Join("; ", range.Chunk(2).Select(r => "(" + r[0].ToString("R", CultureInfo.InvariantCulture) + ", " + r[1].ToString("R", CultureInfo.InvariantCulture) + ")")));
+            }
+            s.Append('\n');
         }
         return s.ToString();
     }
@@ -532,6 +570,14 @@ public static class Refuter
     // ---- settings ---------------------------------------------------------------------------------------------
 
     private static readonly double[] ConstrainedRaw = { 30, -30, 20, -20, 5, -5, 0, 1e-3 };
+
+    /// <summary>Running latent ranges (lo, hi) the settings put <c>in latent</c> parameters in: ranges seen in training,
+    /// the designed networks' anchors, single points, tiny, huge and one-sided ones.</summary>
+    private static readonly (double Lo, double Hi)[] LatentRanges =
+    {
+        (0.26, 1.87), (-1.82, 1.41), (-3, 5), (2, 2.05), (2.02, 2.02), (0, 0), (-1e-30, 1e-30), (1e-30, 2e-30),
+        (-1e30, 1e30), (-1e30, -1e29), (5, 1e6), (-10, 10), (-7, -6.999),
+    };
     private static readonly double[] UnconstrainedValues = { 0, 1e-3, -1e-3, 1, -1, 10, -10, 2.02, 2.05 };
 
     /// <summary>Column 0: the initial values; 1: constrained raw +30, unconstrained +10; 2: raw −30 / −10; 3–7: a random
@@ -545,6 +591,22 @@ public static class Refuter
         regimes[1] = "constrained raw +30, unconstrained +10";
         regimes[2] = "constrained raw -30, unconstrained -10";
         for (int j = 3; j < Features; j++) regimes[j] = "random values at and near bounds";
+        // The running latent range of `in latent` parameters (shared by the columns): an arbitrary finite range per
+        // coordinate — soundness may not depend on it.
+        var done = new HashSet<(double, double)>();
+        for (int i = 0; i < ps.Count; i++)
+        {
+            if (ps[i].Constraint != DerivSpec.Runtime.Decoding.ParameterConstraintKind.LatentRange || !done.Add((ps[i].Lower, ps[i].Upper))) continue;
+            var range = new double[d.LatentDim * 2];
+            for (int p = 0; p < d.LatentDim; p++)
+            {
+                var (lo, hi) = rng.Next(5) == 0 ? RandomRange(rng) : LatentRanges[rng.Next(LatentRanges.Length)];
+                range[2 * p] = lo;
+                range[2 * p + 1] = hi;
+            }
+            using var t = tensor(range, new long[] { d.LatentDim, 2 });
+            d.SetLatentRange(i, t);
+        }
         for (int i = 0; i < ps.Count; i++)
         {
             bool free = ps[i].Constraint == DerivSpec.Runtime.Decoding.ParameterConstraintKind.None;
@@ -562,6 +624,12 @@ public static class Refuter
                     (raw.dim() == 1 ? column : column.select(0, p)).fill_(v);
                 }
         }
+    }
+
+    private static (double, double) RandomRange(Random rng)
+    {
+        double lo = 3 * Normal(rng);
+        return (lo, lo + Math.Abs(2 * Normal(rng)));
     }
 
     private static double Normal(Random rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());

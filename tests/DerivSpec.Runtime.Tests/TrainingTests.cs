@@ -125,6 +125,28 @@ public class TrainingTests
     }
 
     [Fact]
+    public void DivergenceRestoresTheDecodersRunningStateWithTheParameters()
+    {
+        // RiseBump's latent range (a buffer moved by every training step) must come back to the end of the last good
+        // epoch, as the parameters do: equal to a clean two-epoch run's, not moved by the steps of epoch 3.
+        var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 4);
+        using var data = TestData.Of(x);
+        using var good = new BasisDeVAE(RiseBump.Create(4), Gaussian, new ModelOptions { Seed = 12 });
+        good.Train(data, new TrainOptions { Epochs = 2, Seed = 12, Device = "cpu" });
+        var dec = RiseBump.Create(4);
+        dec.PoisonFromCall = 2 * 2 + 2;
+        using var bad = new BasisDeVAE(dec, Gaussian, new ModelOptions { Seed = 12 });
+        Assert.Throws<TrainingDivergedException>(() => bad.Train(data, new TrainOptions { Epochs = 5, Seed = 12, Device = "cpu" }));
+        int z0 = Enumerable.Range(0, dec.Layout.Parameters.Count).Single(i => dec.Layout.Parameters[i].Name == "z0");
+        using var goodRange = ((RiseBump)good.Decoder).LatentRange(z0).detach().clone();
+        using var badRange = dec.LatentRange(z0).detach().clone();
+        Assert.True(badRange.isfinite().all().item<bool>(), "the restored range is not finite");
+        Assert.True(goodRange.equal(badRange).all().item<bool>(), $"range {badRange.ToString(TorchSharp.TensorStringStyle.Julia)} after the restore, {goodRange.ToString(TorchSharp.TensorStringStyle.Julia)} after two good epochs");
+        using var start = RiseBump.Create(4);
+        Assert.False(start.LatentRange(z0).equal(badRange).all().item<bool>(), "training did not move the range at all (vacuous test)");
+    }
+
+    [Fact]
     public void CancellationStopsAtAnEpochBoundaryState()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 5);
