@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
-using DerivSpec.Runtime.Data;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Tests;
 using DerivSpec.Runtime.Training;
@@ -15,7 +15,7 @@ int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture)
 int batch = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
 torch.set_num_threads(threads);
 var (x, _, _) = Synthetic.RiseFall(500, 25, 0.1, 1);
-using var data = DataMatrix.From(x);
+var data = AnnData.FromArray(x);
 torch.manual_seed(1);
 var dec = new TestDerivativeDecoder(50, new[] { "increasing", "decreasing", "increasing" }, hiddenWidth: 64, order: 15);
 using var model = new BasisDeVAE(dec, ModelDefaults.Paper, new ModelOptions { Seed = 1 });
@@ -29,7 +29,7 @@ Console.WriteLine(FormattableString.Invariant($"{{\"case\":\"synth-testdecoder\"
 
 if (Environment.GetEnvironmentVariable("DSPEC_PROFILE") == "1")
 {
-    var xt = data.Values.to(torch.float32);
+    var xt = torch.tensor(((DenseMatrix)data.X).Values.ToArray(), new long[] { data.ObsCount, data.VarCount });
     var xb = xt.narrow(0, 0, batch);
     var mod = model.Module;
     void Time(string what, Action a)

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using DerivSpec.Runtime.Data;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
 using TorchSharp;
@@ -29,7 +29,7 @@ public class TrainingTests
     public void EndToEndLossFallsAndClustersAreRight()
     {
         var (x, t, labels) = Synthetic.RiseFall(n: 200, perFamily: 4, noise: 0.1, seed: 1);
-        using var data = DataMatrix.From(x);
+        var data = AnnData.FromArray(x);
         using var model = NewModel(8, 1);
         var metrics = new List<EpochMetrics>();
         // lr 0.02 and batch 16 so that ξ can move far enough in 390 steps for φ to become decisive (with the paper's
@@ -55,12 +55,40 @@ public class TrainingTests
     }
 
     [Fact]
+    public void DenseAndSparseContainersTrainIdentically()
+    {
+        // Counts with many zeros, trained as a dense and as a CSR AnnData: the batches gathered from either are the same
+        // values, so on the CPU the runs (losses, latent means, φ) are bit-identical; the sparse one never densifies X.
+        var rng = new Random(3);
+        var x = new double[60, 6];
+        for (int i = 0; i < 60; i++) for (int j = 0; j < 6; j++) x[i, j] = rng.NextDouble() < 0.6 ? 0 : rng.Next(1, 20);
+        var dense = AnnData.FromArray(x);
+        var sparse = new AnnData(CsrMatrix.FromDense(dense.X));
+        Assert.True(sparse.X.IsSparse);
+        var counts = ModelDefaults.Paper with { Likelihood = LikelihoodKind.NegativeBinomial, Encoder = new NetworkShape(new[] { 16 }, ActivationKind.Relu) };
+        double[,] Run(AnnData data, out IReadOnlyList<EpochMetrics> history, out double[,] phi)
+        {
+            torch.manual_seed(5);
+            using var m = new BasisDeVAE(new TestDerivativeDecoder(6, RiseFall, hiddenWidth: 8), counts, new ModelOptions { Seed = 5 });
+            history = m.Train(data, new TrainOptions { Epochs = 3, BatchSize = 16, Seed = 5, Device = "cpu", Threads = 1 }).ToList();
+            phi = m.FamilyProbabilities();
+            return m.Latent(data);
+        }
+        var zd = Run(dense, out var hd, out var pd);
+        var zs = Run(sparse, out var hs, out var ps);
+        Assert.Equal(hd.Select(h => h.Loss), hs.Select(h => h.Loss));
+        Assert.Equal(zd, zs);
+        Assert.Equal(pd, ps);
+        Assert.True(dense.IsValidated(ValueSupport.Counts));   // validated once, remembered by the container
+    }
+
+    [Fact]
     public void SameSeedGivesIdenticalResults()
     {
         var (x, _, _) = Synthetic.RiseFall(120, 3, 0.1, 2);
         double[,] Run()
         {
-            using var data = DataMatrix.From(x);
+            var data = AnnData.FromArray(x);
             using var model = NewModel(6, 7);
             model.Train(data, new TrainOptions { Epochs = 3, Seed = 7, Device = "cpu" });
             var z = model.Latent(data);
@@ -74,7 +102,7 @@ public class TrainingTests
         var b = Run();
         Assert.Equal(a, b);
         // and a different seed differs
-        using var data2 = DataMatrix.From(x);
+        var data2 = AnnData.FromArray(x);
         using var other = NewModel(6, 8);
         other.Train(data2, new TrainOptions { Epochs = 3, Seed = 8, Device = "cpu" });
         Assert.NotEqual(a[0, 0], other.Latent(data2)[0, 0]);
@@ -84,7 +112,7 @@ public class TrainingTests
     public void LiveTensorCountStaysFlatOver500Steps()
     {
         var (x, _, _) = Synthetic.RiseFall(320, 3, 0.1, 3);
-        using var data = DataMatrix.From(x);
+        var data = AnnData.FromArray(x);
         using var model = NewModel(6, 3);
         // warm-up (first-epoch allocations: flat buffers, snapshot, loss buffer)
         model.Train(data, new TrainOptions { Epochs = 1, BatchSize = 32, Seed = 3, Device = "cpu" });
@@ -105,7 +133,7 @@ public class TrainingTests
     public void NonFiniteLossStopsNamingEpochAndStepAndKeepsLastGoodState()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 4);
-        using var data = DataMatrix.From(x);
+        var data = AnnData.FromArray(x);
         // Reference: two good epochs.
         using var good = NewModel(4, 11);
         good.Train(data, new TrainOptions { Epochs = 2, Seed = 11, Device = "cpu" });
@@ -130,7 +158,7 @@ public class TrainingTests
     public void CancellationStopsAtAnEpochBoundaryState()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 5);
-        using var data = DataMatrix.From(x);
+        var data = AnnData.FromArray(x);
         using var model = NewModel(4, 5);
         using var cts = new CancellationTokenSource();
         var progress = new SyncProgress(new List<EpochMetrics>(), m => { if (m.Epoch == 2) cts.Cancel(); });
@@ -143,7 +171,7 @@ public class TrainingTests
     public void AnnealingRampsBetaAndGammaLinearly()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 6);
-        using var data = DataMatrix.From(x);
+        var data = AnnData.FromArray(x);
         using var model = NewModel(4, 6);
         var hist = model.Train(data, new TrainOptions { Epochs = 10, Seed = 6, Device = "cpu", AnnealFraction = 0.5, Beta = 2.0, Gamma = 1.0 });
         // 2 steps per epoch, 20 steps, anneal over 10 steps: epoch e ends at step 2e → factor min(1, 2e/10)
@@ -159,7 +187,7 @@ public class TrainingTests
     public void AssignmentWarmupKeepsPhiUniformThenLearnsIt()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 6);
-        using var data = DataMatrix.From(x);
+        var data = AnnData.FromArray(x);
         using var model = NewModel(4, 6);
         var phis = new List<double[,]>();
         var metrics = new List<EpochMetrics>();
@@ -189,7 +217,7 @@ public class TrainingTests
     public void AssignmentLearningRateFactorSlowsOnlyXi()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 6);
-        using var data = DataMatrix.From(x);
+        var data = AnnData.FromArray(x);
         (double Xi, double Other) Moves(double factor)
         {
             using var model = NewModel(4, 6);
@@ -214,7 +242,7 @@ public class TrainingTests
     public void TrainingTwiceContinuesTheHistory()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 9);
-        using var data = DataMatrix.From(x);
+        var data = AnnData.FromArray(x);
         using var model = NewModel(4, 9);
         model.Train(data, new TrainOptions { Epochs = 3, Seed = 9, Device = "cpu" });
         var h = model.Train(data, new TrainOptions { Epochs = 2, Seed = 10, Device = "cpu" });
@@ -227,7 +255,7 @@ public class TrainingTests
     public void ThreadSettingIsRestoredAfterTraining()
     {
         var (x, _, _) = Synthetic.RiseFall(32, 2, 0.1, 6);
-        using var data = DataMatrix.From(x);
+        var data = AnnData.FromArray(x);
         using var model = NewModel(4, 6);
         int before = torch.get_num_threads();
         model.Train(data, new TrainOptions { Epochs = 1, Seed = 6, Device = "cpu", Threads = before + 1 });
@@ -240,7 +268,7 @@ public class TrainingTests
     public void BaselinesTrainAndLossFalls()
     {
         var (x, _, _) = Synthetic.RiseFall(128, 2, 0.1, 7);
-        using var data = DataMatrix.From(x);
+        var data = AnnData.FromArray(x);
         var small = Gaussian with { Encoder = new NetworkShape(new[] { 16 }, ActivationKind.Relu) };
         var models = new CollapsedVaeModel[]
         {
@@ -271,10 +299,10 @@ public class TrainingTests
         using var m2 = new DeVAE(new Model.Decoders.LinearDecoder(3, 2), Gaussian);
         Assert.Equal(2, m2.LatentDim);
         var (x, _, _) = Synthetic.RiseFall(40, 2, 0.1, 1);
-        using var data = DataMatrix.From(x).Subset(Enumerable.Range(0, 40).Select(i => (long)i).ToList());
+        var data = AnnData.FromArray(x).SelectObs(Enumerable.Range(0, 40).ToArray());
         var x3 = new double[40, 3];
         for (int i = 0; i < 40; i++) for (int j = 0; j < 3; j++) x3[i, j] = x[i, j];
-        using var d3 = DataMatrix.From(x3);
+        var d3 = AnnData.FromArray(x3);
         var h = m2.Train(d3, new TrainOptions { Epochs = 3, Seed = 1, Device = "cpu" });
         Assert.Equal(3, h.Count);
         Assert.Equal(2, m2.Latent(d3).GetLength(1));
@@ -294,7 +322,7 @@ public class TrainingTests
             do { k++; p *= rng.NextDouble(); } while (p > l);
             x[i, j] = k - 1;
         }
-        using var data = DataMatrix.From(x);
+        var data = AnnData.FromArray(x);
         foreach (var kind in new[] { LikelihoodKind.Poisson, LikelihoodKind.NegativeBinomial, LikelihoodKind.ZeroInflatedNegativeBinomial })
         {
             torch.manual_seed(2);
@@ -310,7 +338,7 @@ public class TrainingTests
     public void TrainsOnCudaWhenPresent()
     {
         var (x, _, labels) = Synthetic.RiseFall(200, 4, 0.1, 1);
-        using var data = DataMatrix.From(x);
+        var data = AnnData.FromArray(x);
         using var model = NewModel(8, 1);
         var hist = model.Train(data, new TrainOptions { Epochs = 30, BatchSize = 16, LearningRate = 0.02, Seed = 1, Device = "cuda" });
         Assert.Equal(DeviceType.CUDA, model.Device.type);
