@@ -54,6 +54,7 @@ internal static class AtlasCase
             watch.Restart();
             var data = H5adReader.Read(path);
             double loadS = watch.Elapsed.TotalSeconds;
+            double peakAfterLoad = PeakMb();
             log.WriteLine(FormattableString.Invariant($"  atlas: loaded in {loadS:F1} s: {data.X}"));
             watch.Restart();
             data.Validate(ValueSupport.Counts, data.VarCount);
@@ -71,6 +72,7 @@ internal static class AtlasCase
             watch.Restart();
             var history = model.Train(train, new TrainOptions { Epochs = 1, BatchSize = Batch, Seed = seed, Device = device, Threads = threads, Cancellation = ct });
             double trainS = watch.Elapsed.TotalSeconds;
+            double peakAfterTrain = PeakMb();
             int steps = (cells + Batch - 1) / Batch;
             log.WriteLine(FormattableString.Invariant($"  atlas: {steps} steps in {trainS:F1} s, loss {history[^1].Loss:G6}"));
             watch.Restart();
@@ -96,7 +98,9 @@ internal static class AtlasCase
                 ["latent_s"] = Math.Round(latentS, 2),
                 ["latent_rows"] = z.GetLength(0),
                 ["integration"] = integration,
-                ["peak_rss_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+                ["peak_rss_after_write_and_load_mb"] = peakAfterLoad,
+                ["peak_rss_after_train_mb"] = peakAfterTrain,
+                ["peak_rss_mb"] = PeakMb(),
                 ["machine"] = $"{Environment.ProcessorCount} cpu, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
             };
             return JsonSerializer.Serialize(json);
@@ -105,6 +109,12 @@ internal static class AtlasCase
         {
             if (s.File is null && File.Exists(path)) File.Delete(path);
         }
+    }
+
+    private static double PeakMb()
+    {
+        using var self = Process.GetCurrentProcess();
+        return Math.Round(self.PeakWorkingSet64 / 1048576.0, 1);
     }
 
     /// <summary>

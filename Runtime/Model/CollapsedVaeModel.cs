@@ -192,24 +192,45 @@ public abstract class CollapsedVaeModel : IDisposable
     private IBatchSource Batches(AnnData data) =>
         new AnnDataBatches(data, Options.Dtype, device, Module.Likelihood.IsCount, LibraryMean ?? 1.0);
 
-    /// <summary>Rows per chunk when a whole data set is passed through the encoder: about 4M values of [B, d].</summary>
-    private long ChunkRows(long n) => Math.Clamp((1L << 22) / Math.Max(1, Features), 1, Math.Max(1, n));
+    /// <summary>Values of [B, d] per chunk when a whole data set is passed through the encoder (about 4M; tests lower it).</summary>
+    internal static long ChunkValues { get; set; } = 1L << 22;
+
+    /// <summary>Called after each chunk of <see cref="Latent"/> (tests count the live tensors there).</summary>
+    internal static Action? AfterLatentChunk { get; set; }
+
+    /// <summary>Rows per chunk when a whole data set is passed through the encoder.</summary>
+    private long ChunkRows(long n) => Math.Clamp(ChunkValues / Math.Max(1, Features), 1, Math.Max(1, n));
 
     // ------------------------------------------------------------------ results
 
-    /// <summary>Posterior means E[z | x] per sample, [N, p] (the data pass through the encoder in chunks of rows).</summary>
+    /// <summary>
+    /// Posterior means E[z | x] per sample, [N, p]. The data pass through the encoder in chunks of rows (about 4M values
+    /// each); each chunk's means are copied out and its tensors freed before the next, so nothing of a chunk outlives it
+    /// (with the tuned allocator, small tensors kept between large freed ones would pin the heap).
+    /// </summary>
     public double[,] Latent(AnnData data)
     {
         ArgumentNullException.ThrowIfNull(data);
         Validate(data);
-        using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         using var batches = Batches(data);
         long n = data.ObsCount, chunk = ChunkRows(n);
-        var parts = new List<Tensor>();
+        int p = LatentDim;
+        var result = new double[n, p];
+        var flat = new double[checked((int)Math.Min(chunk, n) * p)];
         for (long start = 0; start < n; start += chunk)
-            parts.Add(Module.Encoder.forward(batches.Range(start, Math.Min(chunk, n - start)).EncoderInput).Mean);
-        return To2D(parts.Count == 1 ? parts[0] : torch.cat(parts, dim: 0));
+        {
+            long size = Math.Min(chunk, n - start);
+            using (var inner = torch.NewDisposeScope())
+            {
+                var mu = Module.Encoder.forward(batches.Range(start, size).EncoderInput).Mean;
+                using var host = mu.to(ScalarType.Float64).cpu();
+                host.data<double>().CopyTo(flat.AsSpan(0, (int)(size * p)), 0, 0);
+            }
+            Buffer.BlockCopy(flat, 0, result, checked((int)(start * p * sizeof(double))), (int)(size * p * sizeof(double)));
+            AfterLatentChunk?.Invoke();
+        }
+        return result;
     }
 
     /// <summary>φ = q(w_j = k), [d, K].</summary>

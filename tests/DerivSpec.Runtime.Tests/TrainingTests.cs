@@ -83,6 +83,37 @@ public class TrainingTests
     }
 
     [Fact]
+    public void LatentInChunksFreesEachChunkAndMatchesOnePass()
+    {
+        // A data set passes through the encoder in chunks of rows (an atlas cannot be densified at once); each chunk's
+        // tensors are freed when it is done (its means are copied out), so the live tensors do not grow from chunk to chunk.
+        var rng = new Random(4);
+        var x = new double[50, 6];
+        for (int i = 0; i < 50; i++) for (int j = 0; j < 6; j++) x[i, j] = rng.NextDouble() < 0.5 ? 0 : rng.Next(1, 9);
+        var data = new AnnData(CsrMatrix.FromDense(AnnData.FromArray(x).X));
+        var counts = ModelDefaults.Paper with { Likelihood = LikelihoodKind.Poisson, Encoder = new NetworkShape(new[] { 8 }, ActivationKind.Relu) };
+        using var m = new BasisDeVAE(new TestDerivativeDecoder(6, RiseFall, hiddenWidth: 8), counts, new ModelOptions { Seed = 2 });
+        m.Train(data, new TrainOptions { Epochs = 1, BatchSize = 25, Seed = 2, Device = "cpu" });
+        var whole = m.Latent(data);
+        var live = new List<long>();
+        long saved = CollapsedVaeModel.ChunkValues;
+        try
+        {
+            CollapsedVaeModel.ChunkValues = 7 * 6;   // 7 rows per chunk: 8 chunks
+            CollapsedVaeModel.AfterLatentChunk = () => live.Add(torch.Tensor.TotalCount);
+            var chunked = m.Latent(data);
+            for (int i = 0; i < 50; i++) Assert.Equal(whole[i, 0], chunked[i, 0], 1e-6);   // BLAS may block a smaller product differently
+        }
+        finally
+        {
+            CollapsedVaeModel.ChunkValues = saved;
+            CollapsedVaeModel.AfterLatentChunk = null;
+        }
+        Assert.Equal(8, live.Count);
+        for (int c = 1; c < live.Count; c++) Assert.Equal(live[0], live[c]);
+    }
+
+    [Fact]
     public void SameSeedGivesIdenticalResults()
     {
         var (x, _, _) = Synthetic.RiseFall(120, 3, 0.1, 2);
