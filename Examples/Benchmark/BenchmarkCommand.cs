@@ -6,7 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
-using DerivSpec.Runtime.Data;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
 
@@ -16,8 +16,9 @@ namespace DerivSpec.Examples.Benchmark;
 /// Training speed of the real models, one JSON line per case: median seconds per epoch after one warm-up epoch,
 /// samples per second, peak resident memory of the process, device. Cases: <c>synth</c> (the paper's synthetic data,
 /// N = 500, d = 50, K = 3, batch 32) and <c>scrna-32</c>, <c>scrna-128</c>, <c>scrna-512</c> (N = 8509 cells ×
-/// d = 5216 genes, ZINB, K = 3, net width 64, n = 15). Each case runs in a fresh child process so that its peak
-/// memory is its own (pass <c>--in-process</c> to run in this one).
+/// d = 5216 genes, ZINB, K = 3, net width 64, n = 15) and <c>atlas</c> (a 200,000-cell × 20,000-gene sparse count
+/// table, ≈ 3 % stored, written as .h5ad row by row, loaded, and trained for 50 steps; see <see cref="AtlasCase"/>).
+/// Each case runs in a fresh child process so that its peak memory is its own (pass <c>--in-process</c> to run in this one).
 /// </summary>
 public static class BenchmarkCommand
 {
@@ -26,7 +27,7 @@ public static class BenchmarkCommand
     private const string Usage = """
         usage: dotnet run --project Examples/Benchmark -c Release -- [options]
 
-          --cases LIST      comma-separated: synth, scrna-32, scrna-128, scrna-512 (default all)
+          --cases LIST      comma-separated: synth, scrna-32, scrna-128, scrna-512, atlas (default: all but atlas)
           --epochs N        measured epochs after the warm-up epoch (default: 20 for synth, 3 for scrna)
           --device D        auto | cpu | cuda | cuda:N (default auto)
           --threads N       torch CPU threads (default: 1 for synth, all cores for scrna)
@@ -35,12 +36,19 @@ public static class BenchmarkCommand
           --integration R   fixed (default: the shape-preserving rule, knots 1/32 apart on [-8, 8], the only rule
                             that keeps proven shapes), gl (the paper's per-sample Gauss-Legendre rule) or grid (one
                             grid shared by the batch: 64 cells x 3 nodes + knots, Hermite read-off)
+          --atlas-cells N   atlas: cells (default 200000)
+          --atlas-genes N   atlas: genes (default 20000)
+          --atlas-density F atlas: fraction of stored (non-zero) counts (default 0.03)
+          --atlas-steps N   atlas: training steps of batch 128 (default 50)
+          --atlas-file PATH atlas: where to write the .h5ad (default: a temporary file, deleted afterwards)
           --in-process      run the cases in this process (peak memory is then cumulative)
           --profile         instead of the cases: time the parts of one synth training step (decoder, encoder,
                             loss, Adam) over many repetitions
         """;
 
-    private static readonly string[] AllCases = { "synth", "scrna-32", "scrna-128", "scrna-512" };
+    private static readonly string[] AllCases = { "synth", "scrna-32", "scrna-128", "scrna-512", "atlas" };
+
+    private static readonly string[] DefaultCases = { "synth", "scrna-32", "scrna-128", "scrna-512" };
 
     /// <summary>Entry point.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
@@ -48,14 +56,15 @@ public static class BenchmarkCommand
 
     private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var cl = CommandLine.Parse(args, new[] { "cases", "case", "epochs", "device", "threads", "cells", "genes", "integration" }, new[] { "in-process", "profile" });
+        var cl = CommandLine.Parse(args, new[] { "cases", "case", "epochs", "device", "threads", "cells", "genes", "integration",
+            "atlas-cells", "atlas-genes", "atlas-density", "atlas-steps", "atlas-file" }, new[] { "in-process", "profile" });
         if (cl.Help) { stdout.WriteLine(Usage); return 0; }
         if (cl.Flag("profile"))
         {
             StepProfile.Run(stdout, cl.Get("threads") is null ? 1 : cl.Int("threads", 1, 1, 256), 500, ExampleOptions.Integration(cl));
             return 0;
         }
-        var cases = (cl.Get("case") ?? cl.Get("cases") ?? string.Join(",", AllCases))
+        var cases = (cl.Get("case") ?? cl.Get("cases") ?? string.Join(",", DefaultCases))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var c in cases)
             if (!AllCases.Contains(c)) throw new UsageException($"unknown case '{c}' (cases: {string.Join(", ", AllCases)}).");
@@ -65,6 +74,8 @@ public static class BenchmarkCommand
         int? threads = cl.Get("threads") is null ? null : cl.Int("threads", 1, 1, 256);
         int cells = cl.Int("cells", 8509, 20), genes = cl.Int("genes", 5216, 3);
         string integration = ExampleOptions.Integration(cl);
+        var atlas = new AtlasCase.Settings(cl.Int("atlas-cells", 200_000, 10), cl.Int("atlas-genes", 20_000, 3),
+            cl.Double("atlas-density", 0.03, 1e-6, 1), cl.Int("atlas-steps", 50, 1, 1_000_000), cl.Get("atlas-file"));
 
         bool child = cl.Get("case") is not null;
         if (!child && !cl.Flag("in-process") && cases.Length > 0)
@@ -75,6 +86,7 @@ public static class BenchmarkCommand
                 var childArgs = new List<string> { "--case", c, "--device", device, "--cells", cells.ToString(CultureInfo.InvariantCulture), "--genes", genes.ToString(CultureInfo.InvariantCulture), "--integration", integration };
                 if (epochs is int e) childArgs.AddRange(new[] { "--epochs", e.ToString(CultureInfo.InvariantCulture) });
                 if (threads is int t) childArgs.AddRange(new[] { "--threads", t.ToString(CultureInfo.InvariantCulture) });
+                if (c == "atlas") childArgs.AddRange(atlas.ToArgs());
                 int rc = RunChild(childArgs, stdout, stderr, ct);
                 if (rc != 0) return rc;
             }
@@ -83,7 +95,9 @@ public static class BenchmarkCommand
         foreach (var c in cases)
         {
             ct.ThrowIfCancellationRequested();
-            stdout.WriteLine(Measure(c, device, epochs, threads, cells, genes, integration, stderr, ct));
+            stdout.WriteLine(c == "atlas"
+                ? AtlasCase.Run(atlas, device, threads, integration, stderr, ct)
+                : Measure(c, device, epochs, threads, cells, genes, integration, stderr, ct));
             stdout.Flush();
         }
         return 0;
@@ -108,10 +122,10 @@ public static class BenchmarkCommand
     }
 
     /// <summary>The synth case: the paper's simulated data (seed <paramref name="seed"/>) and a fresh paper model.</summary>
-    internal static (DataMatrix Data, CollapsedVaeModel Model) SynthCase(long seed)
+    internal static (AnnData Data, CollapsedVaeModel Model) SynthCase(long seed)
     {
         var d = SyntheticData.Generate((int)seed);
-        var data = ModelRun.ToDataMatrix(d.ToMatrix());
+        var data = d.ToAnnData();
         Seeding.Set(seed);
         return (data, new BasisDeVAE(DerivSpec.Examples.Synthetic.Paper.Create(d.Features), DerivSpec.Examples.Synthetic.Paper.Defaults, new ModelOptions { Seed = seed }));
     }
@@ -124,18 +138,17 @@ public static class BenchmarkCommand
         int measured = epochsArg ?? (synth ? 20 : 3);
         int threads = threadsArg ?? (synth ? 1 : Environment.ProcessorCount);
         const long seed = 1;
-        DataMatrix data;
+        AnnData data;
         CollapsedVaeModel model;
         if (synth) (data, model) = SynthCase(seed);
         else
         {
             var sim = SingleCellData.Generate((int)seed, cells, genes);
-            data = ModelRun.ToDataMatrix(sim.Counts, sim.LibrarySizes);
+            data = sim.Counts;   // dense float32, the only copy: batches are gathered from it per step
             Seeding.Set(seed);
             model = new BasisDeVAE(DerivSpec.Examples.SingleCell.Scrna.Create(genes), DerivSpec.Examples.SingleCell.Scrna.Defaults, new ModelOptions { Seed = seed });
         }
         ExampleOptions.ApplyIntegration(model, integration);
-        using (data)
         using (model)
         {
             // CPU time per epoch next to wall time: on a shared machine wall time includes waiting for a core.
@@ -162,7 +175,7 @@ public static class BenchmarkCommand
             double cpuMedian = ModelRun.Median(cpuAtEpochEnd.Zip(cpuAtEpochEnd.Prepend(cpuStart), (b, a) => b - a).Skip(1));
             // user and kernel (page faults, mapping) seconds of the measured epochs (the first, warm-up epoch left out)
             double userS = userAtEpochEnd[^1] - userAtEpochEnd[0], sysS = sysAtEpochEnd[^1] - sysAtEpochEnd[0];
-            long n = data.Samples;
+            long n = data.ObsCount;
             int steps = (int)((n + batch - 1) / batch);
             var dev = model.Device;
             // The floor, in this process at this thread count: the derivative net's products at B·n points.
@@ -175,7 +188,7 @@ public static class BenchmarkCommand
                 ["device"] = dev.type == TorchSharp.DeviceType.CUDA ? $"cuda:{Math.Max(0, dev.index)}" : "cpu",
                 ["threads"] = threads,
                 ["samples"] = n,
-                ["features"] = data.Features,
+                ["features"] = data.VarCount,
                 ["families"] = model.FamilyNames.Count,
                 ["batch"] = batch,
                 ["integration"] = integration,

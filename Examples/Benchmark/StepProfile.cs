@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using DerivSpec.Runtime.Data;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
 using TorchSharp;
@@ -21,15 +21,14 @@ internal static class StepProfile
         torch.set_num_threads(threads);
         var (data, model) = BenchmarkCommand.SynthCase(1);
         ExampleOptions.ApplyIntegration(model, integration);
-        using var ownedData = data;
         using var ownedModel = model;
         var module = model.Module;
         module.train();
-        using var x = data.Values.to(torch.float32);
+        using var x = torch.tensor(((DenseMatrix)data.X).Values.ToArray(), new long[] { data.ObsCount, data.VarCount });
         using var xb = x.narrow(0, 0, 32);
         using var zb = torch.randn(32, 1);
         using var adam = new FlatAdam(module.parameters());
-        long n = data.Samples;
+        long n = data.ObsCount;
         w.WriteLine(FormattableString.Invariant($"step profile: synth, batch 32, integration {integration}, {threads} thread(s), {reps} repetitions per line"));
         using (var countScope = torch.NewDisposeScope())
         {

@@ -1,8 +1,7 @@
 using System;
 using System.IO;
 using System.Threading;
-using DerivSpec.Runtime.Data;
-using DerivSpec.Runtime.IO;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Native;
 using DerivSpec.Runtime.Training;
 

@@ -4,8 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using DerivSpec.Runtime.Data;
-using DerivSpec.Runtime.IO;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
 
@@ -29,6 +28,9 @@ public sealed class FitResult
     /// <summary>Posterior mean of the first latent dimension per training sample.</summary>
     public required double[] Z { get; init; }
 
+    /// <summary>Posterior means of every latent dimension per training sample, [N, p].</summary>
+    public required double[,] Latent { get; init; }
+
     /// <summary>Curve grid over the range of <see cref="Z"/>.</summary>
     public required double[] Grid { get; init; }
 
@@ -43,6 +45,18 @@ public sealed class FitResult
 
     /// <summary>Final epoch's loss.</summary>
     public required double FinalLoss { get; init; }
+
+    /// <summary>The results in the form <see cref="ResultsWriter"/> writes (.h5ad or CSV beside the training data).</summary>
+    public DerivSpecResults ToResults() => new()
+    {
+        ModelName = Model,
+        Latent = Latent,
+        FamilyNames = FamilyNames,
+        FamilyProbabilities = Phi,
+        Assignments = Assignments,
+        CurveGrid = Grid,
+        Curves = Curves,
+    };
 
     /// <summary>Assigned family name per feature.</summary>
     public string[] AssignedNames => Assignments.Select(k => FamilyNames[k]).ToArray();
@@ -59,20 +73,8 @@ public sealed class FitResult
 /// <summary>Training helpers shared by the examples.</summary>
 public static class ModelRun
 {
-    /// <summary>The training form of a table (float64 tensor, feature names, optional library sizes).</summary>
-    public static DataMatrix ToDataMatrix(NumericTable table, double[]? librarySizes = null)
-    {
-        ArgumentNullException.ThrowIfNull(table);
-        var tensor = TorchSharp.torch.tensor(table.Values, new long[] { table.Rows, table.Columns });
-        try
-        {
-            return DataMatrix.From(tensor, table.ColumnNames ?? Enumerable.Range(0, table.Columns).Select(table.FeatureName).ToArray(), librarySizes);
-        }
-        finally { tensor.Dispose(); }
-    }
-
     /// <summary>Trains <paramref name="model"/> and collects the results; progress lines go to <paramref name="log"/> every <paramref name="every"/> epochs.</summary>
-    public static FitResult Fit(CollapsedVaeModel model, DataMatrix data, TrainOptions options, TextWriter? log, string label,
+    public static FitResult Fit(CollapsedVaeModel model, AnnData data, TrainOptions options, TextWriter? log, string label,
         int every = 50, int gridPoints = 200)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -98,6 +100,7 @@ public static class ModelRun
             Assignments = model.Assignments(),
             Phi = model.FamilyProbabilities(),
             Z = z,
+            Latent = latent,
             Grid = grid,
             Curves = model.FittedCurves(grid),
             SecondsPerEpoch = median,
@@ -111,7 +114,7 @@ public static class ModelRun
     /// <see cref="Restarts.TrainBest{TModel}"/>) and returns the results of the one with the highest training ELBO;
     /// with more than one restart the log names each run, its ELBO and the one kept.
     /// </summary>
-    public static FitResult FitBest(Func<long, CollapsedVaeModel> make, DataMatrix data, TrainOptions options, int restarts,
+    public static FitResult FitBest(Func<long, CollapsedVaeModel> make, AnnData data, TrainOptions options, int restarts,
         TextWriter? log, string label, int every = 50)
     {
         ArgumentNullException.ThrowIfNull(make);

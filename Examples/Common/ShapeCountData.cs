@@ -1,5 +1,5 @@
 using System;
-using DerivSpec.Runtime.IO;
+using DerivSpec.Data;
 
 namespace DerivSpec.Examples;
 
@@ -68,6 +68,9 @@ public static class ShapeCountData
         }
         var names = new string[genes];
         for (int j = 0; j < genes; j++) names[j] = $"gene{j + 1:000}";
-        return new SimulatedCounts(new NumericTable(cells, genes, values, names, null, "(simulated shape counts)"), t, labels, observedLib);
+        var counts = new AnnData(new DenseMatrix(cells, genes, values), varNames: names, librarySizes: observedLib);
+        counts.Obs.Set("time", (double[])t.Clone());
+        counts.Var.Set("family", CategoricalColumn.FromValues(labels));
+        return new SimulatedCounts(counts, t, labels, observedLib);
     }
 }

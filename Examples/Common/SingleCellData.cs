@@ -1,15 +1,15 @@
 using System;
 using System.Threading.Tasks;
-using DerivSpec.Runtime.IO;
+using DerivSpec.Data;
 
 namespace DerivSpec.Examples;
 
 /// <summary>Simulated counts with their ground truth.</summary>
-/// <param name="Counts">Cells × genes counts.</param>
+/// <param name="Counts">Cells × genes counts (dense float32; obs <c>time</c>, var <c>family</c> hold the truth; the observed library sizes are given).</param>
 /// <param name="Time">True pseudotime per cell.</param>
 /// <param name="Labels">True family per gene.</param>
 /// <param name="LibrarySizes">Library size (total counts) per cell.</param>
-public sealed record SimulatedCounts(NumericTable Counts, double[] Time, string[] Labels, double[] LibrarySizes);
+public sealed record SimulatedCounts(AnnData Counts, double[] Time, string[] Labels, double[] LibrarySizes);
 
 /// <summary>
 /// scRNA-seq-like counts at the paper's §5.3 scale (N = 8509 cells × d = 5216 genes by default) from known families:
@@ -82,7 +82,10 @@ public static class SingleCellData
         });
         var names = new string[genes];
         for (int j = 0; j < genes; j++) names[j] = $"gene{j + 1:0000}";
-        return new SimulatedCounts(new NumericTable(cells, genes, values, names, null, "(simulated counts)"), t, labels, observedLib);
+        var counts = new AnnData(new DenseMatrix(cells, genes, values), varNames: names, librarySizes: observedLib);
+        counts.Obs.Set("time", (double[])t.Clone());
+        counts.Var.Set("family", CategoricalColumn.FromValues(labels));
+        return new SimulatedCounts(counts, t, labels, observedLib);
     }
 
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));

@@ -1,5 +1,5 @@
 using System;
-using DerivSpec.Runtime.IO;
+using DerivSpec.Data;
 
 namespace DerivSpec.Examples;
 
@@ -37,8 +37,14 @@ public sealed class SimulatedData
     /// <summary>Features d.</summary>
     public int Features => Observed.GetLength(1);
 
-    /// <summary>The observations as a data matrix.</summary>
-    public NumericTable ToMatrix() => NumericTable.FromArray(Observed, FeatureNames, "(simulated)");
+    /// <summary>The observations as an AnnData (dense), with obs <c>time</c> (the true pseudotime) and var <c>family</c> (the true family).</summary>
+    public AnnData ToAnnData()
+    {
+        var a = AnnData.FromArray(Observed, varNames: FeatureNames);
+        a.Obs.Set("time", (double[])Time.Clone());
+        a.Var.Set("family", CategoricalColumn.FromValues(Labels));
+        return a;
+    }
 }
 
 /// <summary>

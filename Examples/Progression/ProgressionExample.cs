@@ -4,8 +4,8 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using DerivSpec.Data;
 using DerivSpec.Plots;
-using DerivSpec.Runtime.IO;
 using DerivSpec.Runtime.Metrics;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
@@ -28,7 +28,8 @@ public static class ProgressionExample
           --splits N      random 80/20 train/test splits (default 10, the paper's)
           --epochs N      epochs per model (default 50, the paper's)
           --samples N     simulated samples (default 2000; OASIS-3 had 2047)
-          --data FILE     your own table (samples in rows, features in columns, header optional) instead of the simulation
+          --data PATH     your own data instead of the simulation: a table (.csv/.tsv, samples in rows, features in
+                          columns, header optional), .h5ad, .mtx or a 10x folder
           --out DIR       output folder (default out/progression); written only when the run succeeds
           --device D      auto | cpu | cuda | cuda:N (default auto)
           --threads N     torch CPU threads (default 1)
@@ -56,20 +57,21 @@ public static class ProgressionExample
         string? dataPath = cl.Get("data");
         bool quiet = cl.Flag("quiet");
 
-        NumericTable table;
+        AnnData table;
         string description;
         SimulatedData? sim = null;
         if (dataPath is not null)
         {
-            table = CsvMatrixReader.Read(dataPath);
-            if (table.Rows < 10) throw new DataFormatException(dataPath, $"has {table.Rows} samples; at least 10 are needed for 80/20 splits.");
-            description = $"{dataPath}: {table.Rows} samples × {table.Columns} features";
+            table = AnnDataReader.Read(dataPath);
+            if (table.ObsCount < 10) throw new DataFormatException(dataPath, $"has {table.ObsCount} samples; at least 10 are needed for 80/20 splits.");
+            table.Validate(ValueSupport.Real, table.VarCount);   // Gaussian models: fail now, before any training
+            description = $"{dataPath}: {table.ObsCount} samples × {table.VarCount} features";
         }
         else
         {
             sim = ProgressionData.Generate(seed, samples);
-            table = sim.ToMatrix();
-            description = $"simulated atrophy table (seed {seed}): {table.Rows} samples × {table.Columns} decreasing biomarkers, heteroscedastic noise";
+            table = sim.ToAnnData();
+            description = $"simulated atrophy table (seed {seed}): {table.ObsCount} samples × {table.VarCount} decreasing biomarkers, heteroscedastic noise";
         }
         Seeding.ResolveDevice(device);
         using var output = OutputDirectory.Begin(outDir);
@@ -84,19 +86,19 @@ public static class ProgressionExample
         for (int s = 1; s <= splits; s++)
         {
             ct.ThrowIfCancellationRequested();
-            var order = rng.Shuffle(Enumerable.Range(0, table.Rows).ToArray());
-            int nTest = (int)Math.Round(table.Rows * 0.2);
+            var order = rng.Shuffle(Enumerable.Range(0, table.ObsCount).ToArray());
+            int nTest = (int)Math.Round(table.ObsCount * 0.2);
             var test = order.Take(nTest).OrderBy(i => i).ToArray();
             var trainRows = order.Skip(nTest).OrderBy(i => i).ToArray();
-            using var trainData = ModelRun.ToDataMatrix(table.SelectRows(trainRows));
-            using var testData = ModelRun.ToDataMatrix(table.SelectRows(test));
+            var trainData = table.SelectObs(trainRows);
+            var testData = table.SelectObs(test);
             long modelSeed = seed * 1000L + s;
             var train = new TrainOptions { Epochs = epochs, BatchSize = batch, Seed = modelSeed, Device = device, Threads = threads, Cancellation = ct };
             var makers = new (string Name, Func<CollapsedVaeModel> Make)[]
             {
-                ("LinearVAE", () => new LinearVae(table.Columns, 1, defaults, new ModelOptions { Seed = modelSeed })),
-                ("VAE", () => new Vae(table.Columns, 1, defaults, vaeNet, new ModelOptions { Seed = modelSeed })),
-                ("DeVAE", () => new DeVAE(DecreasingModel.CreateDecoder(table.Columns, modelSeed), defaults, new ModelOptions { Seed = modelSeed })),
+                ("LinearVAE", () => new LinearVae(table.VarCount, 1, defaults, new ModelOptions { Seed = modelSeed })),
+                ("VAE", () => new Vae(table.VarCount, 1, defaults, vaeNet, new ModelOptions { Seed = modelSeed })),
+                ("DeVAE", () => new DeVAE(DecreasingModel.CreateDecoder(table.VarCount, modelSeed), defaults, new ModelOptions { Seed = modelSeed })),
             };
             var line = new List<string>();
             foreach (var (name, make) in makers)
@@ -115,7 +117,7 @@ public static class ProgressionExample
 
         var models = new[] { "LinearVAE", "VAE", "DeVAE" };
         stdout.WriteLine();
-        stdout.WriteLine($"Table 2 analog: mean over {splits} splits, test set of {(int)Math.Round(table.Rows * 0.2)} samples");
+        stdout.WriteLine($"Table 2 analog: mean over {splits} splits, test set of {(int)Math.Round(table.ObsCount * 0.2)} samples");
         stdout.WriteLine($"  {"model",-10} {"log p(X|Z,θ*)",15} {"ELBO",12} {"s/epoch",9}   paper (OASIS-3, 409 test samples)");
         var paper = new Dictionary<string, string> { ["LinearVAE"] = "-4929.1 / -5798.9", ["VAE"] = "-4903.7 / -5779.9", ["DeVAE"] = "-4879.6 / -5749.6" };
         foreach (var m in models)
@@ -156,10 +158,10 @@ public static class ProgressionExample
     /// Fig. 5 analog: every feature's decoded trajectory along z, DeVAE next to the VAE (split 1), one colour per feature
     /// (with more features than the palette's colours, or repeated names, one colour for all).
     /// </summary>
-    private static Figure Plot(NumericTable table, FitResult devae, FitResult vae)
+    private static Figure Plot(AnnData table, FitResult devae, FitResult vae)
     {
-        int d = table.Columns;
-        var features = Enumerable.Range(0, d).Select(table.FeatureName).ToArray();
+        int d = table.VarCount;
+        var features = table.VarNames.ToArray();
         bool each = d <= PlotPalette.Count && features.Distinct(StringComparer.Ordinal).Count() == d;
         var names = each ? features : new[] { $"{d} features" };
         var groups = Enumerable.Range(0, d).Select(j => each ? j : 0).ToArray();

@@ -4,8 +4,8 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using DerivSpec.Data;
 using DerivSpec.Plots;
-using DerivSpec.Runtime.IO;
 using DerivSpec.Runtime.Metrics;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
@@ -32,10 +32,16 @@ public static class SingleCellExample
           --genes N       simulated genes (default 5216, the paper's)
           --simulator S   zinb (default: scRNA-like ZINB counts, many low-count genes) or shapes (the paper's synthetic
                           bumps and softplus ramps on the log-mean scale of NB counts, moderate counts)
-          --data PATH     your counts instead of the simulation: CSV/TSV (cells in rows, genes in columns, header and
-                          cell-name column optional), a 10x folder (matrix.mtx + barcodes.tsv + features.tsv) or a .mtx file
-          --labels FILE   true family per gene (one per line), to score the ARI
-          --out DIR       output folder (default out/singlecell); written only when the run succeeds
+          --data PATH     your counts instead of the simulation: .h5ad (X dense, CSR or CSC), a 10x folder (matrix.mtx
+                          + barcodes.tsv + features.tsv), a .mtx file, or CSV/TSV (cells in rows, genes in columns,
+                          header and cell-name column optional)
+          --layer NAME    with an .h5ad: train on layers/NAME (e.g. raw counts) instead of X
+          --labels SPEC   true family per gene, to score the ARI: a file (one per line) or var:COLUMN of the data
+          --time SPEC     true pseudotime per cell, to score Spearman: a file (one per line) or obs:COLUMN of the data
+          --write-h5ad F  write the simulated counts (obs 'time', var 'family': the truth) to the .h5ad file F and stop
+          --out DIR       output folder (default out/singlecell): genes.csv, cells.csv, metrics.csv, the plots and
+                          results.h5ad (the training cells with obs pseudotime, obsm X_derivspec, var family and
+                          phi_<family>, uns derivspec); written only when the run succeeds
           --device D      auto | cpu | cuda | cuda:N (default auto)
           --threads N     torch CPU threads (default: torch's choice)
           --beta B        weight of the KL term after annealing (default: scrna.dspec's, 10)
@@ -52,31 +58,32 @@ public static class SingleCellExample
     private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var cl = CommandLine.Parse(args,
-            new[] { "seed", "epochs", "batch", "cells", "genes", "simulator", "data", "labels", "out", "device", "threads", "beta", "integration" }, new[] { "quiet" });
+            new[] { "seed", "epochs", "batch", "cells", "genes", "simulator", "data", "layer", "labels", "time", "write-h5ad", "out", "device", "threads", "beta", "integration" }, new[] { "quiet" });
         if (cl.Help) { stdout.WriteLine(Usage); return 0; }
         int seed = cl.Int("seed", 1, 0), epochs = cl.Int("epochs", 100, 1, 100_000), batch = cl.Int("batch", 128, 1, 1 << 20);
         int cells = cl.Int("cells", 8509, 20, 10_000_000), genes = cl.Int("genes", 5216, 3, 1_000_000);
         int? threads = cl.Get("threads") is null ? null : cl.Int("threads", 1, 1, 256);
         string device = cl.Get("device", "auto"), outDir = cl.Get("out", Path.Combine("out", "singlecell"));
-        string? dataPath = cl.Get("data"), labelsPath = cl.Get("labels");
+        string? dataPath = cl.Get("data"), labelsPath = cl.Get("labels"), timePath = cl.Get("time"), layer = cl.Get("layer"), export = cl.Get("write-h5ad");
         bool quiet = cl.Flag("quiet");
         double? beta = cl.Get("beta") is null ? null : cl.Double("beta", 10, 0, 1e6);
         string integration = ExampleOptions.Integration(cl);
-        if (dataPath is null && labelsPath is not null) throw new UsageException("--labels describes --data; give --data too.");
+        if (dataPath is null && (labelsPath is not null || timePath is not null || layer is not null))
+            throw new UsageException("--labels, --time and --layer describe --data; give --data too.");
+        if (dataPath is not null && export is not null) throw new UsageException("--write-h5ad writes the simulated counts; it does not go with --data.");
 
-        NumericTable counts;
+        AnnData counts;
         string[]? labels;
         double[]? time = null;
         string description;
         if (dataPath is not null)
         {
-            counts = DataFiles.Load(dataPath);
-            counts.RequireCounts();
-            if (counts.Rows < 20) throw new DataFormatException(dataPath, $"has {counts.Rows} cells; at least 20 are needed for a 90/10 split.");
-            labels = labelsPath is null ? null : VectorReaders.ReadLabels(labelsPath);
-            if (labels is not null && labels.Length != counts.Columns)
-                throw new DataFormatException(labelsPath!, $"has {labels.Length} labels but {dataPath} has {counts.Columns} genes (columns).");
-            description = $"{dataPath}: {counts.Rows} cells × {counts.Columns} genes";
+            counts = AnnDataReader.Read(dataPath, new AnnDataReadOptions { H5ad = new H5adReadOptions { Layer = layer, LoadEmbeddings = false, LoadUns = false } });
+            counts.Validate(ValueSupport.Counts, counts.VarCount);   // checked once, before any work; names the cell and gene
+            if (counts.ObsCount < 20) throw new DataFormatException(dataPath, $"has {counts.ObsCount} cells; at least 20 are needed for a 90/10 split.");
+            labels = labelsPath is null ? null : ExampleOptions.Labels(labelsPath, counts, dataPath);
+            time = timePath is null ? null : ExampleOptions.Numbers(timePath, counts, dataPath);
+            description = FormattableString.Invariant($"{dataPath}: {counts.ObsCount} cells × {counts.VarCount} genes ({(counts.X.IsSparse ? "sparse" : "dense")}, {100.0 * counts.X.StoredValues / ((double)counts.ObsCount * counts.VarCount):F1}% stored)");
         }
         else
         {
@@ -91,14 +98,25 @@ public static class SingleCellExample
             counts = sim.Counts;
             labels = sim.Labels;
             time = sim.Time;
-            description = FormattableString.Invariant($"simulated {simulator} counts (seed {seed}): {cells} cells × {genes} genes, {counts.Values.Count(v => v == 0) * 100.0 / counts.Values.Length:F0}% zeros, simulated in {watch.Elapsed.TotalSeconds:F1} s");
+            long zeros = 0;
+            foreach (float v in ((DenseMatrix)counts.X).Values) if (v == 0) zeros++;
+            description = FormattableString.Invariant($"simulated {simulator} counts (seed {seed}): {cells} cells × {genes} genes, {zeros * 100.0 / counts.X.StoredValues:F0}% zeros, simulated in {watch.Elapsed.TotalSeconds:F1} s");
+            if (export is not null)
+            {
+                var sparse = new AnnData(CsrMatrix.FromDense(counts.X), null, counts.VarNames);
+                foreach (var c in counts.Obs) sparse.Obs.Set(c.Key, c.Value);
+                foreach (var c in counts.Var) sparse.Var.Set(c.Key, c.Value);
+                H5adWriter.Write(sparse, export);
+                stdout.WriteLine($"{description}; written to {export} (sparse X, obs 'time', var 'family')");
+                return 0;
+            }
         }
         Seeding.ResolveDevice(device);
         using var output = OutputDirectory.Begin(outDir);
 
         var rng = new Rng(seed);
-        var order = rng.Shuffle(Enumerable.Range(0, counts.Rows).ToArray());
-        int nTest = Math.Max(1, (int)Math.Round(counts.Rows * 0.1));
+        var order = rng.Shuffle(Enumerable.Range(0, counts.ObsCount).ToArray());
+        int nTest = Math.Max(1, (int)Math.Round(counts.ObsCount * 0.1));
         var testRows = order.Take(nTest).OrderBy(i => i).ToArray();
         var trainRows = order.Skip(nTest).OrderBy(i => i).ToArray();
         stdout.WriteLine($"== {description}; 90/10 split ({trainRows.Length} train / {testRows.Length} test), {epochs} epochs, batch {batch}");
@@ -106,9 +124,11 @@ public static class SingleCellExample
         FitResult fit;
         Evaluation test;
         string modelText;
-        using (var trainData = ModelRun.ToDataMatrix(counts.SelectRows(trainRows)))
-        using (var testData = ModelRun.ToDataMatrix(counts.SelectRows(testRows)))
-        using (var model = new BasisDeVAE(ScrnaModel.CreateDecoder(counts.Columns, seed), ScrnaModel.Defaults, new ModelOptions { Seed = seed }))
+        var trainData = counts.SelectObs(trainRows);
+        var testData = counts.SelectObs(testRows);
+        var geneNames = counts.VarNames;
+        counts = null!;   // the full matrix is no longer needed: only the two subsets stay in memory
+        using (var model = new BasisDeVAE(ScrnaModel.CreateDecoder(geneNames.Count, seed), ScrnaModel.Defaults, new ModelOptions { Seed = seed }))
         {
             ExampleOptions.ApplyIntegration(model, integration);
             var options = new TrainOptions { Epochs = epochs, BatchSize = batch, Seed = seed, Device = device, Threads = threads, Cancellation = ct, Beta = beta };
@@ -135,9 +155,9 @@ public static class SingleCellExample
         if (labels is not null) header.Add("truth");
         header.Add("family");
         header.AddRange(fit.FamilyNames.Select(f => "phi_" + f));
-        CsvWriter.Write(output.PathFor("genes.csv"), header, Enumerable.Range(0, counts.Columns).Select(j =>
+        CsvWriter.Write(output.PathFor("genes.csv"), header, Enumerable.Range(0, geneNames.Count).Select(j =>
         {
-            var row = new List<string> { counts.FeatureName(j) };
+            var row = new List<string> { geneNames[j] };
             if (labels is not null) row.Add(labels[j]);
             row.Add(fit.AssignedNames[j]);
             for (int k = 0; k < fit.FamilyNames.Count; k++) row.Add(CsvWriter.Format(fit.Phi[j, k]));
@@ -145,13 +165,14 @@ public static class SingleCellExample
         }));
         CsvWriter.Write(output.PathFor("cells.csv"), time is null ? new[] { "cell", "z" } : new[] { "cell", "t", "z" },
             trainRows.Select((i, n) => (IReadOnlyList<string>)(time is null
-                ? new[] { counts.RowNames?[i] ?? (i + 1).ToString(CultureInfo.InvariantCulture), CsvWriter.Format(fit.Z[n]) }
-                : new[] { counts.RowNames?[i] ?? (i + 1).ToString(CultureInfo.InvariantCulture), CsvWriter.Format(time[i]), CsvWriter.Format(fit.Z[n]) })));
+                ? new[] { trainData.ObsNames[n], CsvWriter.Format(fit.Z[n]) }
+                : new[] { trainData.ObsNames[n], CsvWriter.Format(time[i]), CsvWriter.Format(fit.Z[n]) })));
         CsvWriter.Write(output.PathFor("metrics.csv"), new[] { "s_per_epoch", "test_log_likelihood", "test_elbo", "ari", "abs_spearman", "epochs", "batch" },
             new[] { new[] { CsvWriter.Format(fit.SecondsPerEpoch), CsvWriter.Format(test.LogLikelihood), CsvWriter.Format(test.Elbo),
                 ari is double x ? CsvWriter.Format(x) : "", rho is double y ? CsvWriter.Format(y) : "",
                 epochs.ToString(CultureInfo.InvariantCulture), batch.ToString(CultureInfo.InvariantCulture) } });
-        WriteFigures(fit, counts, labels, time is null ? null : trainRows.Select(i => time[i]).ToArray(), output);
+        ResultsWriter.WriteH5ad(output.PathFor("results.h5ad"), trainData, fit.ToResults());
+        WriteFigures(fit, geneNames, labels, time is null ? null : trainRows.Select(i => time[i]).ToArray(), output);
         output.Commit();
         stdout.WriteLine($"results written to {output.Destination}");
         return 0;
@@ -162,9 +183,9 @@ public static class SingleCellExample
     /// cells' z), phi (φ heat map, with the true families when known) and pseudotime (histogram of z, and z against the
     /// true time when known); PNG and SVG each.
     /// </summary>
-    private static void WriteFigures(FitResult fit, NumericTable counts, string[]? labels, double[]? trainTime, OutputDirectory output)
+    private static void WriteFigures(FitResult fit, IReadOnlyList<string> geneNames, string[]? labels, double[]? trainTime, OutputDirectory output)
     {
-        var genes = Enumerable.Range(0, counts.Columns).Select(counts.FeatureName).ToArray();
+        var genes = geneNames.ToArray();
         var curves = FittedCurves.FromFamilyCurves(fit.Grid, fit.Curves, fit.Assignments, fit.FamilyNames, genes);
         using (var families = Figures.Trajectories(curves, new TrajectoryOptions
         {

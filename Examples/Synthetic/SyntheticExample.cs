@@ -4,9 +4,8 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using DerivSpec.Data;
 using DerivSpec.Plots;
-using DerivSpec.Runtime.Data;
-using DerivSpec.Runtime.IO;
 using DerivSpec.Runtime.Metrics;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
@@ -42,10 +41,11 @@ public static class SyntheticExample
           --device D           auto | cpu | cuda | cuda:N (default auto)
           --threads N          torch CPU threads (default 1: at batch 32 the ops are too small to gain from more)
           --batch N            minibatch size (default 32, the paper's)
-          --data FILE          your own table instead of the simulated data: samples in rows, features in columns,
-                               comma/tab/semicolon separated, header optional
-          --labels FILE        true family per feature (one per line) to score ARI
-          --time FILE          true pseudotime per sample (one per line) to score Spearman and to form the low/high-z subsets
+          --data PATH          your own data instead of the simulated data: a table (.csv/.tsv, samples in rows,
+                               features in columns, header and sample-name column optional), .h5ad, .mtx or a 10x folder
+          --labels FILE|var:C  true family per feature, one per line (or column C of the data's var table), to score ARI
+          --time FILE|obs:C    true pseudotime per sample, one per line (or numeric column C of the data's obs table),
+                               to score Spearman and to form the low/high-z subsets
           --anneal F           raise β and γ linearly over the first fraction F of training (default: paper.dspec's, 0)
           --assign-warmup F    keep the family probabilities phi uniform (xi not trained) for the first fraction F of
                                training while the family curves learn their shapes (default 0 = off)
@@ -112,7 +112,7 @@ public static class SyntheticExample
 
     private sealed class Input
     {
-        public required NumericTable Table { get; init; }
+        public required AnnData Data { get; init; }
         public string[]? Labels { get; init; }
         public double[]? Time { get; init; }
         public Func<int, double, double>? Truth { get; init; }
@@ -123,30 +123,19 @@ public static class SyntheticExample
             var d = SyntheticData.Generate(seed);
             return new Input
             {
-                Table = d.ToMatrix(), Labels = d.Labels, Time = d.Time, Truth = d.Truth,
+                Data = d.ToAnnData(), Labels = d.Labels, Time = d.Time, Truth = d.Truth,
                 Description = $"simulated data (seed {seed}): {d.Samples} samples × {d.Features} features",
             };
         }
 
         public static Input Load(string data, string? labels, string? time)
         {
-            var table = CsvMatrixReader.Read(data);
-            if (table.Rows < 4) throw new DataFormatException(data, $"has {table.Rows} samples; at least 4 are needed.");
-            string[]? l = null;
-            double[]? t = null;
-            if (labels is not null)
-            {
-                l = VectorReaders.ReadLabels(labels);
-                if (l.Length != table.Columns)
-                    throw new DataFormatException(labels, $"has {l.Length} labels but {data} has {table.Columns} features (columns).");
-            }
-            if (time is not null)
-            {
-                t = VectorReaders.ReadNumbers(time);
-                if (t.Length != table.Rows)
-                    throw new DataFormatException(time, $"has {t.Length} values but {data} has {table.Rows} samples (rows).");
-            }
-            return new Input { Table = table, Labels = l, Time = t, Description = $"{data}: {table.Rows} samples × {table.Columns} features" };
+            var a = AnnDataReader.Read(data);
+            if (a.ObsCount < 4) throw new DataFormatException(data, $"has {a.ObsCount} samples; at least 4 are needed.");
+            a.Validate(ValueSupport.Real, a.VarCount);   // the paper's model is Gaussian: fail now, before any training
+            string[]? l = labels is null ? null : ExampleOptions.Labels(labels, a, data);
+            double[]? t = time is null ? null : ExampleOptions.Numbers(time, a, data);
+            return new Input { Data = a, Labels = l, Time = t, Description = $"{data}: {a.ObsCount} samples × {a.VarCount} features" };
         }
     }
 
@@ -169,8 +158,8 @@ public static class SyntheticExample
         var subsets = new List<(string Name, int[]? Rows)> { ("full", null) };
         if (input.Time is not null && !o.FullOnly)
         {
-            subsets.Add(("low", Enumerable.Range(0, input.Table.Rows).Where(i => input.Time[i] < 1).ToArray()));
-            subsets.Add(("high", Enumerable.Range(0, input.Table.Rows).Where(i => input.Time[i] > -1).ToArray()));
+            subsets.Add(("low", Enumerable.Range(0, input.Data.ObsCount).Where(i => input.Time[i] < 1).ToArray()));
+            subsets.Add(("high", Enumerable.Range(0, input.Data.ObsCount).Where(i => input.Time[i] > -1).ToArray()));
         }
 
         ModelScores Score(string model, Func<long, CollapsedVaeModel> make)
@@ -178,9 +167,8 @@ public static class SyntheticExample
             var fits = new Dictionary<string, FitResult>();
             foreach (var (subset, rows) in subsets)
             {
-                var table = rows is null ? input.Table : input.Table.SelectRows(rows);
-                if (table.Rows < 4) continue;
-                using var data = ModelRun.ToDataMatrix(table);
+                var data = rows is null ? input.Data : input.Data.SelectObs(rows);
+                if (data.ObsCount < 4) continue;
                 fits[subset] = ModelRun.FitBest(make, data, train, o.Restarts, log, $"{model} {subset}");
             }
             var full = fits["full"];
@@ -192,7 +180,7 @@ public static class SyntheticExample
             return new ModelScores(model, full, low, high, Ari(full), Ari(low), Ari(high), lowHigh, rho);
         }
 
-        int d = input.Table.Columns;
+        int d = input.Data.VarCount;
         var devae = Score("BasisDeVAE", s => new BasisDeVAE(PaperModel.CreateDecoder(d, s), PaperModel.Defaults, new ModelOptions { Seed = s }));
         ModelScores? vae = null;
         if (o.Baseline)
@@ -259,7 +247,7 @@ public static class SyntheticExample
     private static void WriteSeedFiles(OutputDirectory output, string folder, Input input, SeedResult r, TextWriter stdout)
     {
         string P(string file) => output.PathFor(folder.Length == 0 ? file : Path.Combine(folder, file));
-        var t = input.Table;
+        var t = input.Data;
         var models = new[] { r.DeVae, r.Vae }.Where(m => m is not null).Select(m => m!).ToList();
 
         // per feature
@@ -273,9 +261,9 @@ public static class SyntheticExample
             header.AddRange(m.Full.FamilyNames.Select(f => $"{m.Model}_phi_{f}"));
         }
         var rows = new List<string[]>();
-        for (int j = 0; j < t.Columns; j++)
+        for (int j = 0; j < t.VarCount; j++)
         {
-            var row = new List<string> { t.FeatureName(j) };
+            var row = new List<string> { t.VarNames[j] };
             if (input.Labels is not null) row.Add(input.Labels[j]);
             foreach (var m in models)
             {
@@ -293,9 +281,9 @@ public static class SyntheticExample
         if (input.Time is not null) sh.Add("t");
         sh.AddRange(models.Select(m => $"z_{m.Model}"));
         var srows = new List<string[]>();
-        for (int i = 0; i < t.Rows; i++)
+        for (int i = 0; i < t.ObsCount; i++)
         {
-            var row = new List<string> { t.RowNames?[i] ?? (i + 1).ToString(CultureInfo.InvariantCulture) };
+            var row = new List<string> { t.HasObsNames ? t.ObsNames[i] : (i + 1).ToString(CultureInfo.InvariantCulture) };
             if (input.Time is not null) row.Add(C(input.Time[i]));
             row.AddRange(models.Select(m => C(m.Full.Z[i])));
             srows.Add(row.ToArray());
@@ -306,14 +294,14 @@ public static class SyntheticExample
         foreach (var m in models)
         {
             var ch = new List<string> { "z" };
-            ch.AddRange(Enumerable.Range(0, t.Columns).Select(t.FeatureName));
+            ch.AddRange(t.VarNames);
             var crows = new List<string[]>();
-            var curves = Enumerable.Range(0, t.Columns).Select(m.Full.AssignedCurve).ToArray();
+            var curves = Enumerable.Range(0, t.VarCount).Select(m.Full.AssignedCurve).ToArray();
             for (int g = 0; g < m.Full.Grid.Length; g++)
             {
-                var row = new string[t.Columns + 1];
+                var row = new string[t.VarCount + 1];
                 row[0] = C(m.Full.Grid[g]);
-                for (int j = 0; j < t.Columns; j++) row[j + 1] = C(curves[j][g]);
+                for (int j = 0; j < t.VarCount; j++) row[j + 1] = C(curves[j][g]);
                 crows.Add(row);
             }
             CsvWriter.Write(P($"curves_{m.Model}.csv"), ch, crows);
@@ -328,7 +316,7 @@ public static class SyntheticExample
     /// </summary>
     private static void WriteFigures(Input input, SeedResult r, List<ModelScores> models, Func<string, string> path, TextWriter stdout)
     {
-        var t = input.Table;
+        var t = input.Data;
         var fig4 = BuildFigure(input, r, models);
         if (fig4 is null)
             stdout.WriteLine($"  fig4 not drawn: more than {PlotPalette.Count} families and labels to colour apart");
@@ -338,7 +326,7 @@ public static class SyntheticExample
         using (var phi = Figures.PhiHeatmap(f.Phi, f.Assignments, f.FamilyNames.Select(PaperModel.Label).ToArray(), new PhiHeatmapOptions
         {
             Title = $"BasisDeVAE family probabilities φ, seed {r.Seed}",
-            FeatureNames = Enumerable.Range(0, t.Columns).Select(t.FeatureName).ToArray(),
+            FeatureNames = t.VarNames.ToArray(),
             TrueLabels = input.Labels,
         }))
             phi.Save(path("phi"));
@@ -362,7 +350,7 @@ public static class SyntheticExample
         if (input.Labels is not null) AddFamilies(input.Labels.Distinct());
         AddFamilies(r.DeVae.Full.FamilyNames.Select(PaperModel.Label));
         var panels = new List<CurvePanel>();
-        int d = input.Table.Columns;
+        int d = input.Data.VarCount;
         if (input.Truth is not null && input.Labels is not null && input.Time is not null)
         {
             var grid = Rng.Linspace(input.Time.Min(), input.Time.Max(), 200);

@@ -1,4 +1,5 @@
 using System;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -24,6 +25,17 @@ public abstract class Likelihood : nn.Module
 
     /// <summary>True for count likelihoods (data must be non-negative integers; library size used).</summary>
     public bool IsCount => LikelihoodVocabulary.Of(Kind).IsCount;
+
+    /// <summary>The values the likelihood accepts (what <see cref="AnnData.Validate"/> checks the data against).</summary>
+    public ValueSupport Support => SupportOf(Kind);
+
+    /// <summary>The values <paramref name="kind"/> accepts: counts for Poisson/NB/ZINB, 0/1 for Bernoulli, any finite number for Gaussian.</summary>
+    public static ValueSupport SupportOf(LikelihoodKind kind) => kind switch
+    {
+        LikelihoodKind.Gaussian => ValueSupport.Real,
+        LikelihoodKind.Poisson or LikelihoodKind.NegativeBinomial or LikelihoodKind.ZeroInflatedNegativeBinomial => ValueSupport.Counts,
+        LikelihoodKind.Bernoulli => ValueSupport.Binary,
+    };
 
     /// <summary>
     /// Element-wise log p(x_ij | location_ijk): <paramref name="x"/> [B, d], <paramref name="location"/> [B, K, d],

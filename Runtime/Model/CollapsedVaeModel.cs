@@ -4,7 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using DerivSpec.Runtime.Data;
+using DerivSpec.Data;
+using DerivSpec.Runtime.Likelihoods;
 using DerivSpec.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -130,12 +131,12 @@ public abstract class CollapsedVaeModel : IDisposable
     /// completed epoch). Each call continues from the current parameters with a fresh Adam state; <see cref="History"/>
     /// accumulates across calls.
     /// </summary>
-    public IReadOnlyList<EpochMetrics> Train(DataMatrix data, TrainOptions? options = null)
+    public IReadOnlyList<EpochMetrics> Train(AnnData data, TrainOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         options ??= new TrainOptions();
-        data.Validate(Defaults.Likelihood, Features);
-        var plan = TrainingPlan.Create(options, Defaults, data.Samples);
+        Validate(data);
+        var plan = TrainingPlan.Create(options, Defaults, data.ObsCount);
         var dev = Seeding.ResolveDevice(options.Device);
         int previousThreads = torch.get_num_threads();
         int threads = options.Threads ?? Math.Clamp(Environment.ProcessorCount / 2, 1, Math.Max(1, previousThreads));
@@ -153,7 +154,7 @@ public abstract class CollapsedVaeModel : IDisposable
                 Seeding.Set(seed);
             }
             if (Module.Likelihood.IsCount && LibraryMean is null) LibraryMean = MeanLibrary(data);
-            if (data.FeatureNames is not null) FeatureNames = data.FeatureNames;
+            if (data.HasVarNames) FeatureNames = data.VarNames.ToArray();
             using var batches = Batches(data);
             if (fresh && (options.InitialiseOffsetsFromData ?? Module.Likelihood.IsCount))
             {
@@ -173,29 +174,63 @@ public abstract class CollapsedVaeModel : IDisposable
         device = dev;
     }
 
-    private static double MeanLibrary(DataMatrix data)
+    private static double MeanLibrary(AnnData data)
     {
-        if (data.LibrarySizes is not null) return data.LibrarySizes.Average();
-        using var s = data.Values.sum(dim: 1).clamp_min(1.0).mean();
-        return s.item<double>();
+        if (data.LibrarySizes is { } given) return given.Average();
+        double sum = 0;
+        foreach (double l in data.LibrarySizesOrRowSums()) sum += Math.Max(l, 1.0);
+        return sum / data.ObsCount;
     }
 
-    /// <summary>The model's view of <paramref name="data"/>: values, encoder input (log1p for counts) and log size factors on the model's device and dtype.</summary>
-    private IBatchSource Batches(DataMatrix data) =>
-        new ResidentBatches(data, Options.Dtype, device, Module.Likelihood.IsCount, LibraryMean ?? 1.0);
+    /// <summary>Checks the data once against the likelihood's support and the model's feature count (the container caches the scan).</summary>
+    private void Validate(AnnData data) => data.Validate(Likelihood.SupportOf(Defaults.Likelihood), Features);
+
+    /// <summary>
+    /// The model's view of <paramref name="data"/>: batches gathered from the container (no second copy of the data on
+    /// the CPU), encoder input (log1p for counts) per batch, log size factors; see <see cref="AnnDataBatches"/>.
+    /// </summary>
+    private IBatchSource Batches(AnnData data) =>
+        new AnnDataBatches(data, Options.Dtype, device, Module.Likelihood.IsCount, LibraryMean ?? 1.0);
+
+    /// <summary>Values of [B, d] per chunk when a whole data set is passed through the encoder (about 4M; tests lower it).</summary>
+    internal static long ChunkValues { get; set; } = 1L << 22;
+
+    /// <summary>Called after each chunk of <see cref="Latent"/> (tests count the live tensors there).</summary>
+    internal static Action? AfterLatentChunk { get; set; }
+
+    /// <summary>Rows per chunk when a whole data set is passed through the encoder.</summary>
+    private long ChunkRows(long n) => Math.Clamp(ChunkValues / Math.Max(1, Features), 1, Math.Max(1, n));
 
     // ------------------------------------------------------------------ results
 
-    /// <summary>Posterior means E[z | x] per sample, [N, p].</summary>
-    public double[,] Latent(DataMatrix data)
+    /// <summary>
+    /// Posterior means E[z | x] per sample, [N, p]. The data pass through the encoder in chunks of rows (about 4M values
+    /// each); each chunk's means are copied out and its tensors freed before the next, so nothing of a chunk outlives it
+    /// (with the tuned allocator, small tensors kept between large freed ones would pin the heap).
+    /// </summary>
+    public double[,] Latent(AnnData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        data.Validate(Defaults.Likelihood, Features);
-        using var scope = torch.NewDisposeScope();
+        Validate(data);
         using var _ = torch.no_grad();
         using var batches = Batches(data);
-        var mu = Module.Encoder.forward(batches.Range(0, data.Samples).EncoderInput).Mean;
-        return To2D(mu);
+        long n = data.ObsCount, chunk = ChunkRows(n);
+        int p = LatentDim;
+        var result = new double[n, p];
+        var flat = new double[checked((int)Math.Min(chunk, n) * p)];
+        for (long start = 0; start < n; start += chunk)
+        {
+            long size = Math.Min(chunk, n - start);
+            using (var inner = torch.NewDisposeScope())
+            {
+                var mu = Module.Encoder.forward(batches.Range(start, size).EncoderInput).Mean;
+                using var host = mu.to(ScalarType.Float64).cpu();
+                host.data<double>().CopyTo(flat.AsSpan(0, (int)(size * p)), 0, 0);
+            }
+            Buffer.BlockCopy(flat, 0, result, checked((int)(start * p * sizeof(double))), (int)(size * p * sizeof(double)));
+            AfterLatentChunk?.Invoke();
+        }
+        return result;
     }
 
     /// <summary>φ = q(w_j = k), [d, K].</summary>
@@ -264,17 +299,17 @@ public abstract class CollapsedVaeModel : IDisposable
     /// <paramref name="elboSamples"/> draws of z). Runs in batches of <paramref name="batchSize"/> samples under no_grad;
     /// 0 = automatic (about 4M elements of [B, K, d] per batch, at most 4096 samples), which bounds the temporary memory.
     /// </summary>
-    public Evaluation Evaluate(DataMatrix data, int elboSamples = 1, int batchSize = 0)
+    public Evaluation Evaluate(AnnData data, int elboSamples = 1, int batchSize = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (elboSamples < 1) throw new ArgumentOutOfRangeException(nameof(elboSamples), elboSamples, "Need at least one ELBO sample.");
         if (batchSize < 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Batch size must be ≥ 0 (0 = automatic).");
         if (batchSize == 0) batchSize = (int)Math.Clamp((1L << 22) / ((long)Decoder.FamilyCount * Features), 1, 4096);
-        data.Validate(Defaults.Likelihood, Features);
+        Validate(data);
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         using var batches = Batches(data);
-        long n = data.Samples;
+        long n = data.ObsCount;
         var logPhi = torch.nn.functional.log_softmax(Module.PhiLogits, 1).t().unsqueeze(0);   // [1, K, d]
         var phi = logPhi.exp();
         var ll = torch.zeros(Array.Empty<long>(), dtype: ScalarType.Float64, device: device);

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using DerivSpec.Runtime.Data;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 
 namespace DerivSpec.Runtime.Training;
@@ -36,7 +36,7 @@ public static class Restarts
     /// collect results per run); <paramref name="scores"/>, when given, receives every run's score in order.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="restarts"/> &lt; 1.</exception>
-    public static TModel TrainBest<TModel>(Func<long, TModel> create, DataMatrix data, TrainOptions options, int restarts,
+    public static TModel TrainBest<TModel>(Func<long, TModel> create, AnnData data, TrainOptions options, int restarts,
         Action<TModel, TrainOptions>? train = null, ICollection<RestartScore>? scores = null, int elboSamples = 4)
         where TModel : CollapsedVaeModel
     {

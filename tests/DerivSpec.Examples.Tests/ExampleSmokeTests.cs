@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using DerivSpec.Data;
 using DerivSpec.Examples.Progression;
 using DerivSpec.Examples.SingleCell;
 using DerivSpec.Examples.Synthetic;
@@ -123,6 +124,7 @@ public sealed class ExampleSmokeTests : IDisposable
             Assert.Equal(0x89, File.ReadAllBytes(Path.Combine(outDir, f + ".png"))[0]);
             Assert.Contains("<svg", File.ReadAllText(Path.Combine(outDir, f + ".svg")));
         }
+        Assert.True(File.Exists(Path.Combine(outDir, "results.h5ad")));
         Assert.Contains("Gauss-Legendre", stdout);
 
         var grid = Run(SingleCellExample.Run, "--cells", "120", "--genes", "30", "--epochs", "1", "--integration", "grid", "--out", Path.Combine(_dir, "scg"), "--quiet");
@@ -135,7 +137,45 @@ public sealed class ExampleSmokeTests : IDisposable
         var bad = Run(SingleCellExample.Run, "--data", Write("c.csv", "g1,g2\n1,2\n3,0.5\n"), "--out", Path.Combine(_dir, "sc2"));
         Assert.Equal(3, bad.Code);
         Assert.Contains("line 3", bad.Err);
-        Assert.Contains("not a count", bad.Err);
+        Assert.Contains("cell 'cell_2' (row 1), gene 'g2' (column 1): 0.5 is not an integer", bad.Err);
         Assert.False(Directory.Exists(Path.Combine(_dir, "sc2")));
+    }
+
+    [Fact]
+    public void SingleCellWritesItsSimulationAsH5adAndTrainsOnIt()
+    {
+        var h5 = Path.Combine(_dir, "sim.h5ad");
+        var w = Run(SingleCellExample.Run, "--cells", "120", "--genes", "30", "--write-h5ad", h5);
+        Assert.True(w.Code == 0, w.Err);
+        var sim = H5adReader.Read(h5);
+        Assert.True(sim.X.IsSparse);
+        Assert.Equal(120, sim.ObsCount);
+        Assert.Equal(30, sim.VarCount);
+        Assert.Equal(120, sim.Obs.Numeric("time").Length);
+        Assert.IsType<CategoricalColumn>(sim.Var["family"]);
+
+        var outDir = Path.Combine(_dir, "sch5");
+        var r = Run(SingleCellExample.Run, "--data", h5, "--labels", "var:family", "--time", "obs:time", "--epochs", "1", "--out", outDir, "--quiet");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("sparse", r.Out);
+        Assert.Contains("ARI(families, truth)", r.Out);
+        Assert.Contains("|Spearman(μ_z, t)|", r.Out);
+        var results = H5adReader.Read(Path.Combine(outDir, "results.h5ad"));
+        Assert.Equal(108, results.ObsCount);   // the training cells (90 %)
+        Assert.True(results.X.IsSparse);
+        Assert.Equal(108, results.Obs.Numeric("pseudotime").Length);
+        Assert.Equal(results.Obs.Numeric("pseudotime"), results.Obs.Numeric("z_1"));
+        Assert.Equal(new[] { 108, 1 }, new[] { results.Obsm["X_derivspec"].GetLength(0), results.Obsm["X_derivspec"].GetLength(1) });
+        Assert.IsType<CategoricalColumn>(results.Var["family"]);
+        Assert.Equal(30, results.Var.Numeric("phi_" + ((CategoricalColumn)results.Var["family"]).Categories[0]).Length);
+        var curves = results.Uns.Get<UnsDictionary>("derivspec").Get<double[,,]>("curves");
+        Assert.Equal(new[] { 200, 3, 30 }, new[] { curves.GetLength(0), curves.GetLength(1), curves.GetLength(2) });
+
+        var missing = Run(SingleCellExample.Run, "--data", h5, "--labels", "var:truth", "--out", Path.Combine(_dir, "sch6"));
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("no var column 'truth' (var columns: family)", missing.Err);
+        var layer = Run(SingleCellExample.Run, "--data", h5, "--layer", "raw", "--out", Path.Combine(_dir, "sch7"));
+        Assert.Equal(3, layer.Code);
+        Assert.Contains("no layer 'raw'", layer.Err);
     }
 }

@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
-using DerivSpec.Runtime.Data;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
 using TorchSharp;
@@ -62,7 +62,7 @@ for (int i = 0; i < 500; i++)
         x[i, j] = clean + 0.1 * (rng.NextDouble() * 2 - 1);
     }
 }
-using var data = DataMatrix.From(x);
+var data = AnnData.FromArray(x);
 torch.manual_seed(1);
 using var model = new BasisDeVAE(DerivSpec.Generator.Bench.Paper.Create(d), DerivSpec.Generator.Bench.Paper.Defaults, new ModelOptions { Seed = 1 });
 var trainCpu0 = Process.GetCurrentProcess().TotalProcessorTime;

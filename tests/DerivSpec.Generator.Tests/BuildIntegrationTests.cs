@@ -123,7 +123,7 @@ public class BuildIntegrationTests
                 }
                 """);
             File.WriteAllText(Path.Combine(app, "Program.cs"), """
-                using DerivSpec.Runtime.Data;
+                using DerivSpec.Data;
                 using DerivSpec.Runtime.Model;
                 using DerivSpec.Runtime.Training;
                 using Fresh.Models;
@@ -139,7 +139,7 @@ public class BuildIntegrationTests
                     x[i, 2] = Math.Exp(-t * t);
                     x[i, 3] = Math.Exp(-(t - 0.5) * (t - 0.5));
                 }
-                using var data = DataMatrix.From(x);
+                var data = AnnData.FromArray(x);
                 using var model = new BasisDeVAE(Tiny.Create(d), Tiny.Defaults, new ModelOptions { Seed = 1 });
                 var history = model.Train(data, new TrainOptions { Epochs = 3, BatchSize = 16, Seed = 1, Device = "cpu" });
                 if (history.Count != 3 || history.Any(h => !double.IsFinite(h.Loss))) { Console.WriteLine("BAD TRAINING"); return 1; }

@@ -1,5 +1,5 @@
 using System;
-using DerivSpec.Runtime.Data;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Decoding;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
@@ -30,7 +30,7 @@ public class DataInitialisationTests
         }
         """;
 
-    private static (DataMatrix Data, double[] ColumnMeans) CountData()
+    private static (AnnData Data, double[] ColumnMeans) CountData()
     {
         const int n = 60, d = 4;
         var x = new double[n, d];
@@ -47,7 +47,7 @@ public class DataInitialisationTests
                 means[j] += x[i, j] / n;
             }
         }
-        return (DataMatrix.From(x, librarySizes: lib), means);
+        return (AnnData.FromArray(x, librarySizes: lib), means);
     }
 
     private static double[] Values(DerivativeDecoder decoder, string family) =>
@@ -60,7 +60,6 @@ public class DataInitialisationTests
         Assert.True(compilation.Success, string.Join("\n", compilation.Diagnostics));
         var factory = compilation.Model("Counts");
         var (data, means) = CountData();
-        using (data)
         using (var model = new BasisDeVAE(factory.Create(4, dtype: torch.ScalarType.Float64), factory.Defaults,
                    new ModelOptions { Dtype = torch.ScalarType.Float64, Seed = 1 }))
         {
@@ -89,7 +88,6 @@ public class DataInitialisationTests
         using var compilation = DspecRuntimeCompiler.Compile(Text, "counts.dspec");
         var factory = compilation.Model("Counts");
         var (data, _) = CountData();
-        using (data)
         using (var model = new BasisDeVAE(factory.Create(4, dtype: torch.ScalarType.Float64), factory.Defaults,
                    new ModelOptions { Dtype = torch.ScalarType.Float64, Seed = 1 }))
         {
@@ -105,7 +103,6 @@ public class DataInitialisationTests
         Assert.True(compilation.Success, string.Join("\n", compilation.Diagnostics));
         var factory = compilation.Model("Counts");
         var (data, means) = CountData();
-        using (data)
         {
             foreach (bool? option in new bool?[] { null, true })
             {

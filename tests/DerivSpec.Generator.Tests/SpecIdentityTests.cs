@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using DerivSpec.Language;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Decoding;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
@@ -87,7 +88,7 @@ public class SpecIdentityTests
             Assert.True(up.Success && down.Success);
             var x = new double[20, 3];
             for (int i = 0; i < 20; i++) for (int j = 0; j < 3; j++) x[i, j] = Math.Sin(i * 0.3 + j);
-            using var data = TestSupport.TrainingData(x);
+            var data = TestSupport.TrainingData(x);
             string path = Path.Combine(dir, "up.model");
             using (var model = new DeVAE(up.Model("Up").Create(3), up.Model("Up").Defaults))
             {
@@ -117,7 +118,7 @@ public class SpecIdentityTests
     {
         torch.manual_seed(globalSeed);
         using (torch.randn(globalSeed % 13 + 1)) { }
-        using var data = TestSupport.TrainingData(x);
+        var data = TestSupport.TrainingData(x);
         using var model = new BasisDeVAE(paper.Create(x.GetLength(1)), paper.Defaults);
         model.Train(data, new TrainOptions { Epochs = 2, BatchSize = 16, Seed = 2021, Device = "cpu" });
         return (model.History.Select(h => h.Loss).ToArray(), model.Latent(data), model.FamilyProbabilities(),

@@ -20,7 +20,7 @@ internal static class TestSupport
     }
 
     /// <summary>The one place these tests turn a matrix (samples in rows) into the data a model trains on.</summary>
-    public static DerivSpec.Runtime.Data.DataMatrix TrainingData(double[,] x) => DerivSpec.Runtime.Data.DataMatrix.From(x);
+    public static DerivSpec.Data.AnnData TrainingData(double[,] x) => DerivSpec.Data.AnnData.FromArray(x);
 
     /// <summary>Emits a hand-built model and compiles it; asserts the generated code is warning-free.</summary>
     public static DspecCompilation CompileModel(CheckedModel model, string ns = "DerivSpec.Tests.Generated")

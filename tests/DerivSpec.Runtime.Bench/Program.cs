@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Tests;
 using DerivSpec.Runtime.Training;
@@ -14,7 +15,7 @@ int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture)
 int batch = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
 torch.set_num_threads(threads);
 var (x, _, _) = Synthetic.RiseFall(500, 25, 0.1, 1);
-using var data = TestData.Of(x);
+var data = TestData.Of(x);
 var dec = DerivSpec.Runtime.Bench.Bench.Create(50);
 using var model = new BasisDeVAE(dec, ModelDefaults.Paper, new ModelOptions { Seed = 1 });
 var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;

@@ -1,7 +1,8 @@
 using System;
 using System.IO;
 using System.Linq;
-using DerivSpec.Runtime.Data;
+using DerivSpec.Data;
+using DerivSpec.Runtime.Likelihoods;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Tests.Models;
 using DerivSpec.Runtime.Training;
@@ -41,7 +42,7 @@ public class PersistenceAndInputTests : IDisposable
     public void SaveLoadRoundTripsParametersHistoryAndContract()
     {
         var (m, data, path) = Trained();
-        using var _m = m; using var _d = data;
+        using var _m = m;
         using var fresh = Make(4, seed: 99);
         Assert.NotEqual(m.Latent(data)[0, 0], fresh.Latent(data)[0, 0]);
         fresh.Load(path);
@@ -68,7 +69,7 @@ public class PersistenceAndInputTests : IDisposable
     public void ModelFilesStoreVocabularyNamesNotEnumNumbers()
     {
         var (m, data, path) = Trained();
-        m.Dispose(); data.Dispose();
+        m.Dispose();
         byte[] all = File.ReadAllBytes(path);
         int hlen = BitConverter.ToInt32(all, 12);
         string header = System.Text.Encoding.UTF8.GetString(all, 16, hlen);
@@ -92,7 +93,6 @@ public class PersistenceAndInputTests : IDisposable
     public void AFormat2FileHasNoSpecIdentityAndLoadsOnlyWithTheCheckOff()
     {
         var (m, data, path) = Trained();
-        using var _d = data;
         byte[] all = File.ReadAllBytes(path);
         int hlen = BitConverter.ToInt32(all, 12);
         string header = System.Text.Encoding.UTF8.GetString(all, 16, hlen);
@@ -140,7 +140,7 @@ public class PersistenceAndInputTests : IDisposable
     public void MismatchedModelIsAClearError()
     {
         var (m, data, path) = Trained();
-        m.Dispose(); data.Dispose();
+        m.Dispose();
         string steepId = RiseFallSteep.DeclaredSpecIdentity;
         Assert.NotEqual(RiseFallId, steepId);
         using (var other = Make(RiseFallSteep.Create(4)))
@@ -177,8 +177,7 @@ public class PersistenceAndInputTests : IDisposable
     [Fact]
     public void CorruptFilesAreClearErrors()
     {
-        var (m, data, path) = Trained();
-        data.Dispose();
+        var (m, _, path) = Trained();
         var bytes = File.ReadAllBytes(path);
         string p1 = Path.Combine(dir, "flipped");
         var flipped = (byte[])bytes.Clone();
@@ -198,50 +197,44 @@ public class PersistenceAndInputTests : IDisposable
     }
 
     [Fact]
-    public void BadInputNamesRowAndColumn()
+    public void BadInputNamesCellAndGene()
     {
+        // The container's own checks are tested in DerivSpec.Data.Tests; here: the model validates what it trains on,
+        // against its likelihood's support and its feature count, and names the offending cell and gene.
         var x = new double[3, 4];
         x[2, 1] = double.NaN;
         using var m = Make(4);
-        var ex = Assert.Throws<DataValidationException>(() => m.Train(TestData.Of(x), new TrainOptions { Epochs = 1 }));
-        Assert.Contains("row 2, column 1", ex.Message);
+        var ex = Assert.Throws<DataValidationException>(() => m.Train(AnnData.FromArray(x), new TrainOptions { Epochs = 1 }));
+        Assert.Contains("cell 'cell_3' (row 2), gene 'feature_2' (column 1)", ex.Message);
         Assert.Equal(2, ex.Row); Assert.Equal(1, ex.Column);
         x[2, 1] = 0; x[0, 3] = double.PositiveInfinity;
-        Assert.Contains("row 0, column 3", Assert.Throws<DataValidationException>(() => DataMatrix.From(x).Validate(LikelihoodKind.Gaussian, 4)).Message);
-        // with feature names
-        Assert.Contains("column 3 ('g4')", Assert.Throws<DataValidationException>(() =>
-            DataMatrix.From(x, new[] { "g1", "g2", "g3", "g4" }).Validate(LikelihoodKind.Gaussian, 4)).Message);
-        // ragged, empty
-        Assert.Contains("row 1 has 2 values but row 0 has 3",
-            Assert.Throws<DataValidationException>(() => DataMatrix.FromRows(new[] { new double[] { 1, 2, 3 }, new double[] { 1, 2 } })).Message);
-        Assert.Contains("empty", Assert.Throws<DataValidationException>(() => DataMatrix.From(new double[0, 4])).Message);
-        Assert.Contains("no columns", Assert.Throws<DataValidationException>(() => DataMatrix.From(new float[3, 0])).Message);
-        Assert.Contains("empty", Assert.Throws<DataValidationException>(() => DataMatrix.FromRows(Array.Empty<double[]>())).Message);
-        // feature-count mismatch
+        Assert.Contains("gene 'g4' (column 3)", Assert.Throws<DataValidationException>(() =>
+            m.Latent(AnnData.FromArray(x, varNames: new[] { "g1", "g2", "g3", "g4" }))).Message);
         var good = new double[3, 5];
-        Assert.Contains("5 features (columns) but the model expects 4",
-            Assert.Throws<DataValidationException>(() => m.Train(TestData.Of(good), new TrainOptions { Epochs = 1 })).Message);
-        Assert.Contains("5 features", Assert.Throws<DataValidationException>(() => m.Latent(TestData.Of(good))).Message);
+        Assert.Contains("5 variables (genes, columns) but the model expects 4",
+            Assert.Throws<DataValidationException>(() => m.Train(AnnData.FromArray(good), new TrainOptions { Epochs = 1 })).Message);
+        Assert.Contains("5 variables", Assert.Throws<DataValidationException>(() => m.Latent(AnnData.FromArray(good))).Message);
+        Assert.Contains("5 variables", Assert.Throws<DataValidationException>(() => m.Evaluate(AnnData.FromArray(good))).Message);
     }
 
     [Fact]
-    public void CountAndBinaryDataAreChecked()
+    public void EachLikelihoodChecksItsSupport()
     {
+        Assert.Equal(ValueSupport.Real, Likelihood.SupportOf(LikelihoodKind.Gaussian));
+        Assert.Equal(ValueSupport.Binary, Likelihood.SupportOf(LikelihoodKind.Bernoulli));
         var x = new double[,] { { 0, 1, 2 }, { 3, -1, 0 } };
         foreach (var k in new[] { LikelihoodKind.Poisson, LikelihoodKind.NegativeBinomial, LikelihoodKind.ZeroInflatedNegativeBinomial })
         {
-            var ex = Assert.Throws<DataValidationException>(() => DataMatrix.From(x).Validate(k, 3));
-            Assert.Contains("row 1, column 1", ex.Message);
+            Assert.Equal(ValueSupport.Counts, Likelihood.SupportOf(k));
+            var ex = Assert.Throws<DataValidationException>(() => AnnData.FromArray(x).Validate(Likelihood.SupportOf(k), 3));
+            Assert.Contains("(row 1), gene 'feature_2' (column 1)", ex.Message);
             Assert.Contains("negative", ex.Message);
         }
         var y = new double[,] { { 0, 1, 2.5 } };
-        Assert.Contains("row 0, column 2: value 2.5 is not an integer", Assert.Throws<DataValidationException>(() => DataMatrix.From(y).Validate(LikelihoodKind.Poisson, 3)).Message);
-        DataMatrix.From(y).Validate(LikelihoodKind.Gaussian, 3);   // fine for Gaussian
-        Assert.Contains("neither 0 nor 1", Assert.Throws<DataValidationException>(() => DataMatrix.From(new double[,] { { 0, 1, 1 }, { 1, 0, 2 } }).Validate(LikelihoodKind.Bernoulli, 3)).Message);
-        using var t = torch.tensor(new float[] { 1, 2, 3, 4, 5, 6 }).reshape(2, 3);
-        Assert.Equal(2, DataMatrix.From(t).Samples);
-        Assert.Contains("2-D", Assert.Throws<DataValidationException>(() => DataMatrix.From(torch.zeros(3))).Message);
-        Assert.Contains("Library size of row 1", Assert.Throws<DataValidationException>(() => DataMatrix.From(x, librarySizes: new[] { 1.0, 0.0 })).Message);
+        Assert.Contains("2.5 is not an integer", Assert.Throws<DataValidationException>(() => AnnData.FromArray(y).Validate(Likelihood.SupportOf(LikelihoodKind.Poisson), 3)).Message);
+        AnnData.FromArray(y).Validate(Likelihood.SupportOf(LikelihoodKind.Gaussian), 3);   // fine for Gaussian
+        Assert.Contains("neither 0 nor 1", Assert.Throws<DataValidationException>(() =>
+            AnnData.FromArray(new double[,] { { 0, 1, 1 }, { 1, 0, 2 } }).Validate(Likelihood.SupportOf(LikelihoodKind.Bernoulli), 3)).Message);
     }
 
     [Fact]
@@ -249,7 +242,7 @@ public class PersistenceAndInputTests : IDisposable
     {
         // K = 1 Gaussian: log p(X|Z,θ*) = Σ_ij log N(x_ij | f_j(μ_i), σ_j) — recomputed on the host from the public getters.
         var (x, _, _) = Synthetic.RiseFall(40, 2, 0.1, 3);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         using var m = new DeVAE(Rise.Create(4), ModelDefaults.Paper, new ModelOptions { Seed = 3, Dtype = ScalarType.Float64 });
         m.Train(data, new TrainOptions { Epochs = 2, Seed = 3, Device = "cpu" });
         var z = m.Latent(data);
@@ -260,7 +253,7 @@ public class PersistenceAndInputTests : IDisposable
         var sigma = ((Likelihoods.GaussianLikelihood)m.Module.Likelihood).Sigma().data<double>().ToArray();
         double ll = 0;
         for (int i = 0; i < 40; i++) for (int j = 0; j < 4; j++)
-            ll += -0.5 * Math.Pow((x[i, j] - curves[i, 0, j]) / sigma[j], 2) - Math.Log(sigma[j]) - 0.5 * Math.Log(2 * Math.PI);
+            ll += -0.5 * Math.Pow(((float)x[i, j] - curves[i, 0, j]) / sigma[j], 2) - Math.Log(sigma[j]) - 0.5 * Math.Log(2 * Math.PI);   // the container holds float32
         var ev = m.Evaluate(data);
         Assert.Equal(ll, ev.LogLikelihood, 8);
         Assert.Equal(ev.LogLikelihood, m.Evaluate(data, batchSize: 7).LogLikelihood, 8);   // batching does not change the sum
@@ -280,7 +273,7 @@ public class PersistenceAndInputTests : IDisposable
     {
         // K = 1: terms (4) and (5) vanish (n = d, log B(d+α) − log B(α) with K = 1 is 0), so ELBO = E log p − KL.
         var (x, _, _) = Synthetic.RiseFall(30, 2, 0.1, 4);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         using var m = new DeVAE(Rise.Create(4), ModelDefaults.Paper, new ModelOptions { Seed = 4, Dtype = ScalarType.Float64 });
         torch.manual_seed(5);
         var e1 = m.Evaluate(data, elboSamples: 50);
@@ -289,7 +282,8 @@ public class PersistenceAndInputTests : IDisposable
         double byHand;
         using (torch.no_grad())
         {
-            using var xt = torch.tensor(x);
+            // the data as the model sees them: float32 values (the container's precision) in the model's float64
+            using var xt = torch.tensor(x, dtype: ScalarType.Float64).to(ScalarType.Float32).to(ScalarType.Float64);
             var (mu, sd) = m.Module.Encoder.forward(xt);
             double recon = 0;
             for (int s = 0; s < 50; s++)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Native;
 using DerivSpec.Runtime.Training;
@@ -24,7 +25,7 @@ public class RestartsTests
     public void KeepsTheRunWithTheHighestElboAndDisposesTheOthers()
     {
         var (x, _, _) = Synthetic.RiseFall(120, 3, 0.1, 3);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         var made = new List<(long Seed, BasisDeVAE Model)>();
         var scores = new List<RestartScore>();
         var options = new TrainOptions { Epochs = 4, Seed = 11, Device = "cpu" };
@@ -54,7 +55,7 @@ public class RestartsTests
     public void OneRestartIsExactlyAPlainRun()
     {
         var (x, _, _) = Synthetic.RiseFall(100, 2, 0.1, 5);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         var options = new TrainOptions { Epochs = 3, Seed = 9, Device = "cpu" };
         using var viaRestarts = Restarts.TrainBest(s => TrainingTests.NewModel(4, s), data, options, restarts: 1);
         using var plain = TrainingTests.NewModel(4, 9);
@@ -67,7 +68,7 @@ public class RestartsTests
     public void RejectsZeroRestarts()
     {
         var (x, _, _) = Synthetic.RiseFall(40, 1, 0.1, 1);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Restarts.TrainBest(s => TrainingTests.NewModel(2, s), data, new TrainOptions(), 0));
         Assert.Contains("At least one restart", ex.Message);
     }

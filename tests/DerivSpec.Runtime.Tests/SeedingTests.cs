@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using DerivSpec.Runtime.Tests.Models;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Model.Decoders;
 using DerivSpec.Runtime.Training;
@@ -26,7 +27,7 @@ public class SeedingTests
     {
         torch.manual_seed(globalSeed);
         using (torch.rand(17)) { }
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         using var model = new BasisDeVAE(RiseFall.Create(x.GetLength(1)), Small, options);
         model.Train(data, new TrainOptions { Epochs = 3, BatchSize = 16, Seed = seed, Device = "cpu" });
         return (model.History.Select(h => h.Loss).ToArray(), model.Latent(data), model.FamilyProbabilities(), Parameters(model));
@@ -96,7 +97,7 @@ public class SeedingTests
     public void OnlyTheFirstSeededTrainInitialises()
     {
         var (x, _, _) = Synthetic.RiseFall(32, 2, 0.1, 6);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         using var model = new BasisDeVAE(RiseFall.Create(4), Small);
         model.Train(data, new TrainOptions { Epochs = 2, Seed = 1, Device = "cpu" });
         var trained = Parameters(model);

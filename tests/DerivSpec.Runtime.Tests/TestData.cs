@@ -1,10 +1,10 @@
 // The training-data type of the Runtime's models. Tests name it only through this alias and build it only through
 // TestData.Of, so a change of data container is a change of these two places.
-global using TrainingData = DerivSpec.Runtime.Data.DataMatrix;
+global using TrainingData = DerivSpec.Data.AnnData;
 
 using System;
 using System.Collections.Generic;
-using DerivSpec.Runtime.Data;
+using DerivSpec.Data;
 
 namespace DerivSpec.Runtime.Tests;
 
@@ -12,7 +12,7 @@ namespace DerivSpec.Runtime.Tests;
 internal static class TestData
 {
     /// <summary>Training data from an N × d matrix (samples in rows), with optional feature names.</summary>
-    public static TrainingData Of(double[,] x, IReadOnlyList<string>? featureNames = null) => DataMatrix.From(x, featureNames);
+    public static TrainingData Of(double[,] x, IReadOnlyList<string>? featureNames = null) => AnnData.FromArray(x, varNames: featureNames);
 }
 
 /// <summary>Synthetic data like the paper's §5.1 monotone part: increasing/decreasing softplus features of a hidden t.</summary>

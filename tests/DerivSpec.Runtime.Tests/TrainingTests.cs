@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
 using TorchSharp;
@@ -26,7 +27,7 @@ public class TrainingTests
     public void EndToEndLossFallsAndClustersAreRight()
     {
         var (x, t, labels) = Synthetic.RiseFall(n: 200, perFamily: 4, noise: 0.1, seed: 1);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         using var model = NewModel(8, 1);
         var metrics = new List<EpochMetrics>();
         // lr 0.02 and batch 16 so that ξ can move far enough in 390 steps for φ to become decisive (with the paper's
@@ -53,12 +54,71 @@ public class TrainingTests
     }
 
     [Fact]
+    public void DenseAndSparseContainersTrainIdentically()
+    {
+        // Counts with many zeros, trained as a dense and as a CSR AnnData: the batches gathered from either are the same
+        // values, so on the CPU the runs (losses, latent means, φ) are bit-identical; the sparse one never densifies X.
+        var rng = new Random(3);
+        var x = new double[60, 6];
+        for (int i = 0; i < 60; i++) for (int j = 0; j < 6; j++) x[i, j] = rng.NextDouble() < 0.6 ? 0 : rng.Next(1, 20);
+        var dense = AnnData.FromArray(x);
+        var sparse = new AnnData(CsrMatrix.FromDense(dense.X));
+        Assert.True(sparse.X.IsSparse);
+        var counts = ModelDefaults.Paper with { Likelihood = LikelihoodKind.NegativeBinomial, Encoder = new NetworkShape(new[] { 16 }, ActivationKind.Relu) };
+        double[,] Run(AnnData data, out IReadOnlyList<EpochMetrics> history, out double[,] phi)
+        {
+            torch.manual_seed(5);
+            using var m = new BasisDeVAE(RiseFall.Create(6), counts, new ModelOptions { Seed = 5 });
+            history = m.Train(data, new TrainOptions { Epochs = 3, BatchSize = 16, Seed = 5, Device = "cpu", Threads = 1 }).ToList();
+            phi = m.FamilyProbabilities();
+            return m.Latent(data);
+        }
+        var zd = Run(dense, out var hd, out var pd);
+        var zs = Run(sparse, out var hs, out var ps);
+        Assert.Equal(hd.Select(h => h.Loss), hs.Select(h => h.Loss));
+        Assert.Equal(zd, zs);
+        Assert.Equal(pd, ps);
+        Assert.True(dense.IsValidated(ValueSupport.Counts));   // validated once, remembered by the container
+    }
+
+    [Fact]
+    public void LatentInChunksFreesEachChunkAndMatchesOnePass()
+    {
+        // A data set passes through the encoder in chunks of rows (an atlas cannot be densified at once); each chunk's
+        // tensors are freed when it is done (its means are copied out), so the live tensors do not grow from chunk to chunk.
+        var rng = new Random(4);
+        var x = new double[50, 6];
+        for (int i = 0; i < 50; i++) for (int j = 0; j < 6; j++) x[i, j] = rng.NextDouble() < 0.5 ? 0 : rng.Next(1, 9);
+        var data = new AnnData(CsrMatrix.FromDense(AnnData.FromArray(x).X));
+        var counts = ModelDefaults.Paper with { Likelihood = LikelihoodKind.Poisson, Encoder = new NetworkShape(new[] { 8 }, ActivationKind.Relu) };
+        using var m = new BasisDeVAE(RiseFall.Create(6), counts, new ModelOptions { Seed = 2 });
+        m.Train(data, new TrainOptions { Epochs = 1, BatchSize = 25, Seed = 2, Device = "cpu" });
+        var whole = m.Latent(data);
+        var live = new List<long>();
+        long saved = CollapsedVaeModel.ChunkValues;
+        try
+        {
+            CollapsedVaeModel.ChunkValues = 7 * 6;   // 7 rows per chunk: 8 chunks
+            CollapsedVaeModel.AfterLatentChunk = () => live.Add(torch.Tensor.TotalCount);
+            var chunked = m.Latent(data);
+            for (int i = 0; i < 50; i++) Assert.Equal(whole[i, 0], chunked[i, 0], 1e-6);   // BLAS may block a smaller product differently
+        }
+        finally
+        {
+            CollapsedVaeModel.ChunkValues = saved;
+            CollapsedVaeModel.AfterLatentChunk = null;
+        }
+        Assert.Equal(8, live.Count);
+        for (int c = 1; c < live.Count; c++) Assert.Equal(live[0], live[c]);
+    }
+
+    [Fact]
     public void SameSeedGivesIdenticalResults()
     {
         var (x, _, _) = Synthetic.RiseFall(120, 3, 0.1, 2);
         double[,] Run()
         {
-            using var data = TestData.Of(x);
+            var data = TestData.Of(x);
             using var model = NewModel(6, 7);
             model.Train(data, new TrainOptions { Epochs = 3, Seed = 7, Device = "cpu" });
             var z = model.Latent(data);
@@ -72,7 +132,7 @@ public class TrainingTests
         var b = Run();
         Assert.Equal(a, b);
         // and a different seed differs
-        using var data2 = TestData.Of(x);
+        var data2 = TestData.Of(x);
         using var other = NewModel(6, 8);
         other.Train(data2, new TrainOptions { Epochs = 3, Seed = 8, Device = "cpu" });
         Assert.NotEqual(a[0, 0], other.Latent(data2)[0, 0]);
@@ -82,7 +142,7 @@ public class TrainingTests
     public void LiveTensorCountStaysFlatOver500Steps()
     {
         var (x, _, _) = Synthetic.RiseFall(320, 3, 0.1, 3);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         using var model = NewModel(6, 3);
         // warm-up (first-epoch allocations: flat buffers, snapshot, loss buffer)
         model.Train(data, new TrainOptions { Epochs = 1, BatchSize = 32, Seed = 3, Device = "cpu" });
@@ -103,7 +163,7 @@ public class TrainingTests
     public void NonFiniteLossStopsNamingEpochAndStepAndKeepsLastGoodState()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 4);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         // Reference: two good epochs.
         using var good = NewModel(4, 11);
         good.Train(data, new TrainOptions { Epochs = 2, Seed = 11, Device = "cpu" });
@@ -130,7 +190,7 @@ public class TrainingTests
         // RiseBump's latent range (a buffer moved by every training step) must come back to the end of the last good
         // epoch, as the parameters do: equal to a clean two-epoch run's, not moved by the steps of epoch 3.
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 4);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         using var good = new BasisDeVAE(RiseBump.Create(4), Gaussian, new ModelOptions { Seed = 12 });
         good.Train(data, new TrainOptions { Epochs = 2, Seed = 12, Device = "cpu" });
         var dec = RiseBump.Create(4);
@@ -150,7 +210,7 @@ public class TrainingTests
     public void CancellationStopsAtAnEpochBoundaryState()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 5);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         using var model = NewModel(4, 5);
         using var cts = new CancellationTokenSource();
         var progress = new SyncProgress(new List<EpochMetrics>(), m => { if (m.Epoch == 2) cts.Cancel(); });
@@ -163,7 +223,7 @@ public class TrainingTests
     public void AnnealingRampsBetaAndGammaLinearly()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 6);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         using var model = NewModel(4, 6);
         var hist = model.Train(data, new TrainOptions { Epochs = 10, Seed = 6, Device = "cpu", AnnealFraction = 0.5, Beta = 2.0, Gamma = 1.0 });
         // 2 steps per epoch, 20 steps, anneal over 10 steps: epoch e ends at step 2e → factor min(1, 2e/10)
@@ -179,7 +239,7 @@ public class TrainingTests
     public void AssignmentWarmupKeepsPhiUniformThenLearnsIt()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 6);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         using var model = NewModel(4, 6);
         var phis = new List<double[,]>();
         var metrics = new List<EpochMetrics>();
@@ -209,7 +269,7 @@ public class TrainingTests
     public void AssignmentLearningRateFactorSlowsOnlyXi()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 6);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         (double Xi, double Other) Moves(double factor)
         {
             using var model = NewModel(4, 6);
@@ -234,7 +294,7 @@ public class TrainingTests
     public void TrainingTwiceContinuesTheHistory()
     {
         var (x, _, _) = Synthetic.RiseFall(64, 2, 0.1, 9);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         using var model = NewModel(4, 9);
         model.Train(data, new TrainOptions { Epochs = 3, Seed = 9, Device = "cpu" });
         var h = model.Train(data, new TrainOptions { Epochs = 2, Seed = 10, Device = "cpu" });
@@ -246,7 +306,7 @@ public class TrainingTests
     public void ThreadSettingIsRestoredAfterTraining()
     {
         var (x, _, _) = Synthetic.RiseFall(32, 2, 0.1, 6);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         using var model = NewModel(4, 6);
         int before = torch.get_num_threads();
         model.Train(data, new TrainOptions { Epochs = 1, Seed = 6, Device = "cpu", Threads = before + 1 });
@@ -259,7 +319,7 @@ public class TrainingTests
     public void BaselinesTrainAndLossFalls()
     {
         var (x, _, _) = Synthetic.RiseFall(128, 2, 0.1, 7);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         var small = Gaussian with { Encoder = new NetworkShape(new[] { 16 }, ActivationKind.Relu) };
         var models = new CollapsedVaeModel[]
         {
@@ -291,7 +351,7 @@ public class TrainingTests
         var (x, _, _) = Synthetic.RiseFall(40, 2, 0.1, 1);
         var x3 = new double[40, 3];
         for (int i = 0; i < 40; i++) for (int j = 0; j < 3; j++) x3[i, j] = x[i, j];
-        using var d3 = TestData.Of(x3);
+        var d3 = TestData.Of(x3);
         var h = m2.Train(d3, new TrainOptions { Epochs = 3, Seed = 1, Device = "cpu" });
         Assert.Equal(3, h.Count);
         Assert.Equal(2, m2.Latent(d3).GetLength(1));
@@ -311,7 +371,7 @@ public class TrainingTests
             do { k++; p *= rng.NextDouble(); } while (p > l);
             x[i, j] = k - 1;
         }
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         foreach (var kind in new[] { LikelihoodKind.Poisson, LikelihoodKind.NegativeBinomial, LikelihoodKind.ZeroInflatedNegativeBinomial })
         {
             using var m = new BasisDeVAE(RiseFall.Create(d), Gaussian with { Likelihood = kind }, new ModelOptions { Seed = 2 });
@@ -326,7 +386,7 @@ public class TrainingTests
     public void TrainsOnCudaWhenPresent()
     {
         var (x, _, labels) = Synthetic.RiseFall(200, 4, 0.1, 1);
-        using var data = TestData.Of(x);
+        var data = TestData.Of(x);
         using var model = NewModel(8, 1);
         var hist = model.Train(data, new TrainOptions { Epochs = 30, BatchSize = 16, LearningRate = 0.02, Seed = 1, Device = "cuda" });
         Assert.Equal(DeviceType.CUDA, model.Device.type);

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace DerivSpec.Runtime.IO;
+namespace DerivSpec.Data;
 
 /// <summary>
 /// All-or-nothing output: files are written into a hidden staging folder next to the destination and moved into it by
