@@ -3,6 +3,7 @@ using System.Linq;
 using DerivSpec.Data;
 using DerivSpec.Runtime.Decoding;
 using DerivSpec.Runtime.Model;
+using DerivSpec.Tools;
 
 namespace DerivSpec.Examples;
 
