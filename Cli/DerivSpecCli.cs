@@ -28,6 +28,8 @@ public static class DerivSpecCli
             "Each feature gets a family of proven shape (rising, falling, one peak, …) and each sample a latent position.")
         {
             CheckCommand.Create(stdout, stderr),
+            FitCommand.Create(stdout, stderr),
+            PredictCommand.Create(stdout, stderr),
             NewCommand.Create(stdout, stderr),
             CompletionCommand.Create(stdout, stderr),
         };

@@ -3,6 +3,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
 using DerivSpec.Data;
+using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Native;
 using DerivSpec.Runtime.Training;
 
@@ -120,7 +121,7 @@ public static class CommandHost
     public static int? Classify(Exception e) => e switch
     {
         UsageException => ExitCodes.Usage,
-        DataFormatException or DataValidationException or DspecErrorsException => ExitCodes.BadInput,
+        DataFormatException or DataValidationException or DspecErrorsException or ModelFileException => ExitCodes.BadInput,
         OperationCanceledException => ExitCodes.Cancelled,
         TrainingDivergedException => ExitCodes.Diverged,
         TorchLoadException => ExitCodes.Failure,
@@ -131,7 +132,7 @@ public static class CommandHost
     /// <summary>The error line printed for a known failure.</summary>
     public static string Message(string name, Exception e) => e switch
     {
-        DataFormatException or DataValidationException or DspecErrorsException => $"{name}: bad input: {e.Message}",
+        DataFormatException or DataValidationException or DspecErrorsException or ModelFileException => $"{name}: bad input: {e.Message}",
         OperationCanceledException => $"{name}: cancelled; nothing was written.",
         _ => $"{name}: {e.Message}",
     };
