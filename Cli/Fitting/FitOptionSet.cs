@@ -2,7 +2,6 @@ using System;
 using System.CommandLine;
 using System.Globalization;
 using System.Linq;
-using System.Text.RegularExpressions;
 using DerivSpec.Tools;
 
 namespace DerivSpec.Cli.Fitting;
@@ -74,9 +73,9 @@ public sealed class FitOptionSet
     private readonly Option<int> _batch = new("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 32 };
     private readonly Option<long> _seed = new("--seed") { Description = "Seed of the whole run (initialisation, shuffling, noise).", DefaultValueFactory = _ => 1 };
     private readonly Option<int> _restarts = new("--restarts") { Description = "Train R times from different seeds and keep the run with the best training ELBO (no labels used).", DefaultValueFactory = _ => 1 };
-    private readonly Option<string> _device = new("--device") { Description = "auto (CUDA when available), cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+    private readonly Option<string> _device = CommonOptions.Device();
     private readonly Option<int?> _threads = new("--threads") { Description = "torch CPU threads (default: half the logical processors)." };
-    private readonly Option<string> _integration = new("--integration") { Description = "Integration rule: " + IntegrationRules.Help + ".", DefaultValueFactory = _ => IntegrationRules.Fixed };
+    private readonly Option<string> _integration = CommonOptions.Integration();
     private readonly Option<string?> _layer = new("--layer") { Description = "Fit this .h5ad layer instead of X." };
     private readonly Option<string?> _labels = new("--labels") { Description = "File with the true family per feature (one per line) to print the ARI." };
     private readonly Option<string?> _labelsVar = new("--labels-var") { Description = "Per-feature (var) column of the .h5ad with the true family, to print the ARI." };
@@ -87,8 +86,6 @@ public sealed class FitOptionSet
     /// <summary>Declares the options with their checks.</summary>
     public FitOptionSet()
     {
-        AddDeviceChecks(_device);
-        _integration.AcceptOnlyFromAmong(IntegrationRules.Fixed, IntegrationRules.GaussLegendre, IntegrationRules.Grid);
         AtLeast(_epochs, 1);
         AtLeast(_batch, 1);
         AtLeast(_restarts, 1);
@@ -109,19 +106,6 @@ public sealed class FitOptionSet
         int v = r.GetValueOrDefault<int>();
         if (v < min) r.AddError($"{option.Name} must be ≥ {min.ToString(CultureInfo.InvariantCulture)}; got {v.ToString(CultureInfo.InvariantCulture)}.");
     });
-
-    /// <summary>Checks that a <c>--device</c> value is auto, cpu, cuda or cuda:N, and completes the first three.</summary>
-    public static void AddDeviceChecks(Option<string> device)
-    {
-        ArgumentNullException.ThrowIfNull(device);
-        device.CompletionSources.Add("auto", "cpu", "cuda");
-        device.Validators.Add(r =>
-        {
-            string v = r.GetValueOrDefault<string>() ?? "auto";
-            if (!Regex.IsMatch(v, "^(auto|cpu|cuda|cuda:[0-9]+)$"))
-                r.AddError($"--device: '{v}' is not a device; use auto, cpu, cuda or cuda:N.");
-        });
-    }
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
