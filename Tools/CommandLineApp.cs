@@ -94,7 +94,7 @@ public static class CommandLineApp
                 var unmatched = parse.UnmatchedTokens.FirstOrDefault(t => message.Contains($"'{t}'", StringComparison.Ordinal));
                 if (unmatched is not null && subcommands.Count > 0 && Suggest.Closest(unmatched, subcommands) is string sub)
                     message += $" Did you mean '{sub}'?";
-                lines.Add($"{path}: {message.Replace(Environment.NewLine, " ", StringComparison.Ordinal).Replace('\t', ' ')}");
+                lines.Add($"{path}: {Plain(message).Replace(Environment.NewLine, " ", StringComparison.Ordinal).Replace('\t', ' ')}");
             }
         }
         foreach (var line in lines.Distinct()) stderr.WriteLine(line);
@@ -116,5 +116,19 @@ public static class CommandLineApp
         foreach (var parent in command.Parents.OfType<Command>())
             foreach (var o in AllOptions(parent))
                 if (o.Recursive) yield return o;
+    }
+
+    /// <summary>System.CommandLine's conversion error ("Cannot parse argument 'x' for option '--epochs' as expected type
+    /// 'System.Nullable`1[System.Int32]'") in words a user reads: "--epochs: 'x' is not an integer."</summary>
+    private static string Plain(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message,
+            @"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.?");
+        if (!m.Success) return message;
+        string type = m.Groups["type"].Value;
+        string what = type.Contains("Int", StringComparison.Ordinal) ? "an integer"
+            : type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) ? "a number"
+            : type.Contains("Boolean", StringComparison.Ordinal) ? "true or false" : "a valid value";
+        return $"{m.Groups["option"].Value}: '{m.Groups["value"].Value}' is not {what}.";
     }
 }

@@ -25,11 +25,31 @@ public static class CommonOptions
         option.CompletionSources.Add(IntegrationRules.Fixed, IntegrationRules.GaussLegendre, IntegrationRules.Grid);
         option.Validators.Add(r =>
         {
-            string v = r.GetValueOrDefault<string>() ?? IntegrationRules.Fixed;
+            if (!TryGetValue(r, out string? value)) return;
+            string v = value ?? IntegrationRules.Fixed;
             try { IntegrationRules.Parse(v); }
             catch (UsageException e) { r.AddError(e.Message); }
         });
         return option;
+    }
+
+    /// <summary>
+    /// The value of an option inside a validator, or false when it did not convert (System.CommandLine reports that
+    /// error itself; asking for the value would throw).
+    /// </summary>
+    public static bool TryGetValue<T>(System.CommandLine.Parsing.OptionResult result, out T value)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 
     private static Option<string> Checked(Option<string> device, params string[] completions)
@@ -37,7 +57,8 @@ public static class CommonOptions
         device.CompletionSources.Add(completions);
         device.Validators.Add(r =>
         {
-            string v = r.GetValueOrDefault<string>() ?? "auto";
+            if (!TryGetValue(r, out string? value)) return;
+            string v = value ?? "auto";
             if (!Regex.IsMatch(v, "^(auto|cpu|cuda|cuda:[0-9]+)$"))
                 r.AddError($"--device: '{v}' is not a device; use auto, cpu, cuda or cuda:N.");
         });

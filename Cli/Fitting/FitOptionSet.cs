@@ -92,19 +92,18 @@ public sealed class FitOptionSet
         AtLeast(_threads, 1);
         _seed.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<long>() < 0) r.AddError("--seed must be ≥ 0.");
+            if (CommonOptions.TryGetValue(r, out long v) && v < 0) r.AddError("--seed must be ≥ 0.");
         });
     }
 
     private static void AtLeast(Option<int?> option, int min) => option.Validators.Add(r =>
     {
-        if (r.GetValueOrDefault<int?>() is int v && v < min) r.AddError($"{option.Name} must be ≥ {min.ToString(CultureInfo.InvariantCulture)}; got {v.ToString(CultureInfo.InvariantCulture)}.");
+        if (CommonOptions.TryGetValue(r, out int? value) && value is int v && v < min) r.AddError($"{option.Name} must be ≥ {min.ToString(CultureInfo.InvariantCulture)}; got {v.ToString(CultureInfo.InvariantCulture)}.");
     });
 
     private static void AtLeast(Option<int> option, int min) => option.Validators.Add(r =>
     {
-        int v = r.GetValueOrDefault<int>();
-        if (v < min) r.AddError($"{option.Name} must be ≥ {min.ToString(CultureInfo.InvariantCulture)}; got {v.ToString(CultureInfo.InvariantCulture)}.");
+        if (CommonOptions.TryGetValue(r, out int v) && v < min) r.AddError($"{option.Name} must be ≥ {min.ToString(CultureInfo.InvariantCulture)}; got {v.ToString(CultureInfo.InvariantCulture)}.");
     });
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>

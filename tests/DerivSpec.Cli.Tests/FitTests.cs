@@ -139,6 +139,9 @@ public sealed class FitTests
         var epochs = _tool.Derivspec(dir, "fit", Paper, "data.csv", "--out", "out", "--epochs", "0");
         Assert.Equal(2, epochs.Code);
         Assert.Contains("--epochs must be ≥ 1", epochs.Err, StringComparison.Ordinal);
+        var notInt = _tool.Derivspec(dir, "fit", Paper, "data.csv", "--out", "out", "--epochs", "x");
+        Assert.Equal(2, notInt.Code);
+        Assert.Contains("--epochs: 'x' is not an integer.", notInt.Err, StringComparison.Ordinal);
         var device = _tool.Derivspec(dir, "fit", Paper, "data.csv", "--out", "out", "--device", "gpu");
         Assert.Equal(2, device.Code);
         Assert.Contains("'gpu' is not a device", device.Err, StringComparison.Ordinal);
