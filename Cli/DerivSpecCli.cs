@@ -25,6 +25,7 @@ public static class DerivSpecCli
             CheckCommand.Create(stdout, stderr),
             FitCommand.Create(stdout, stderr),
             PredictCommand.Create(stdout, stderr),
+            PlotCommand.Create(stdout, stderr),
             NewCommand.Create(stdout, stderr),
             CompletionCommand.Create(stdout, stderr),
         };

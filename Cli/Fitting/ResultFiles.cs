@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using DerivSpec.Cli.Output;
 using DerivSpec.Runtime.IO;
 using DerivSpec.Runtime.Model;
 
@@ -18,7 +19,8 @@ namespace DerivSpec.Cli.Fitting;
 /// <item><c>curves.csv</c> — per grid point z: each feature's fitted curve of its family;</item>
 /// <item><c>model.dsm</c> — the trained model with the .dspec text inside (for <c>derivspec predict</c>);</item>
 /// <item><c>model.dspec</c> — a copy of the .dspec that was fitted;</item>
-/// <item><c>report.md</c> — what was fitted, how long it took, families per count, the files.</item>
+/// <item><c>figures/</c> — trajectories, pseudotime and φ figures, PNG and SVG (<see cref="FigureFiles"/>);</item>
+/// <item><c>report.md</c> — what was fitted, how long it took, families per count, the figures and files.</item>
 /// </list>
 /// </summary>
 public static class ResultFiles
@@ -44,9 +46,32 @@ public static class ResultFiles
         written.Add(Model);
         File.WriteAllText(output.PathFor(Spec), compiled.Source);
         written.Add(Spec);
+        written.AddRange(FigureFiles.Write(Figures(data, o), output.PathFor));
         File.WriteAllText(output.PathFor(Report), ReportText(s, data, o, written, total.Elapsed.TotalSeconds));
         written.Insert(0, Report);
         return written;
+    }
+
+    /// <summary>What the figures of a fit are drawn from.</summary>
+    public static FigureInputs Figures(FitData data, FitOutcome o)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(o);
+        int n = o.Latent.GetLength(0);
+        return new FigureInputs
+        {
+            ModelName = o.SpecName,
+            FamilyNames = o.FamilyNames,
+            FeatureNames = data.FeatureNames,
+            Assignments = o.Assignments,
+            Phi = o.Phi,
+            Grid = o.Grid,
+            AssignedCurves = Enumerable.Range(0, o.Assignments.Length).Select(j =>
+                Enumerable.Range(0, o.Grid.Length).Select(g => o.Curves[g, o.Assignments[j], j]).ToArray()).ToArray(),
+            Pseudotime = Enumerable.Range(0, n).Select(i => o.Latent[i, 0]).ToArray(),
+            TrueFamilies = data.Labels,
+            TrueTime = data.Time,
+        };
     }
 
     private static string C(double v) => CsvWriter.Format(v);
@@ -140,10 +165,27 @@ public static class ResultFiles
             sb.AppendLine("|---:|---:|---:|");
             foreach (var sc in o.Scores) sb.AppendLine(inv, $"| {sc.Restart + 1} | {sc.Seed} | {sc.Elbo:F1} |");
         }
+        var figures = files.Where(f => f.StartsWith(FigureFiles.Folder + "/", StringComparison.Ordinal) && f.EndsWith(".png", StringComparison.Ordinal)).ToList();
+        if (figures.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Figures");
+            sb.AppendLine();
+            foreach (var f in figures)
+            {
+                sb.AppendLine(inv, $"{FigureFiles.Describe(f)} ([SVG]({Path.ChangeExtension(f, ".svg")})):");
+                sb.AppendLine();
+                sb.AppendLine(inv, $"![{Path.GetFileNameWithoutExtension(f)}]({f})");
+                sb.AppendLine();
+            }
+            sb.AppendLine("`derivspec plot DIR` draws them again from this folder.");
+        }
         sb.AppendLine();
         sb.AppendLine("## Files");
         sb.AppendLine();
-        foreach (var f in files) sb.AppendLine(inv, $"- [{f}]({f.Replace('\\', '/')}) — {Describe(f)}");
+        foreach (var f in files.Where(f => !f.StartsWith(FigureFiles.Folder + "/", StringComparison.Ordinal)))
+            sb.AppendLine(inv, $"- [{f}]({f.Replace('\\', '/')}) — {Describe(f)}");
+        if (figures.Count > 0) sb.AppendLine(inv, $"- `{FigureFiles.Folder}/` — the figures above, PNG and SVG");
         return sb.ToString();
     }
 

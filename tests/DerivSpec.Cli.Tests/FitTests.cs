@@ -71,6 +71,17 @@ public sealed class FitTests
         Assert.Contains("# Paper fitted to data.csv", report, StringComparison.Ordinal);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"**{ari:F3}**"), report, StringComparison.Ordinal);
         Assert.Equal(File.ReadAllText(Paper), File.ReadAllText(Path.Combine(results, "model.dspec")));
+        AssertFigures(results);
+        Assert.Contains("![trajectories](figures/trajectories.png)", report, StringComparison.Ordinal);
+
+        // plot draws the figures again from the folder alone
+        Directory.Delete(Path.Combine(results, "figures"), recursive: true);
+        var plot = _tool.Derivspec(dir, "plot", "results");
+        Assert.True(plot.Code == 0, plot.ToString());
+        AssertFigures(results);
+        var notResults = _tool.Derivspec(dir, "plot", ".");
+        Assert.Equal(4, notResults.Code);
+        Assert.Contains("cells.csv: missing", notResults.Err, StringComparison.Ordinal);
 
         // predict: held-out rows of the same process, columns in another order (matched by name)
         var shuffled = Enumerable.Range(0, Features).Reverse().ToArray();
@@ -171,6 +182,17 @@ public sealed class FitTests
         Assert.True(next.Code == 0, next.ToString());
         Assert.Empty(Directory.GetDirectories(dir, ".out.partial-*"));
         Assert.True(File.Exists(Path.Combine(dir, "out", "model.dsm")));
+    }
+
+    private static void AssertFigures(string results)
+    {
+        foreach (var name in new[] { "trajectories", "pseudotime", "phi" })
+        {
+            var png = File.ReadAllBytes(Path.Combine(results, "figures", name + ".png"));
+            Assert.True(png.Length > 1000 && png[0] == 0x89 && png[1] == (byte)'P' && png[2] == (byte)'N' && png[3] == (byte)'G', name + ".png is not a PNG");
+            var svg = File.ReadAllText(Path.Combine(results, "figures", name + ".svg"));
+            Assert.Contains("<svg", svg, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>Starts a long fit, waits for its first progress line, sends <paramref name="signal"/>, waits for the end.</summary>
