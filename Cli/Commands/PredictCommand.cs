@@ -8,7 +8,8 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using DerivSpec.Cli.Fitting;
-using DerivSpec.Runtime.IO;
+using DerivSpec.Data;
+using DerivSpec.Runtime.Likelihoods;
 using DerivSpec.Runtime.Metrics;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Tools;
@@ -70,8 +71,8 @@ public static class PredictCommand
         if (timeFile is not null) data.TimeFromFile(timeFile);
         if (timeColumn is not null) data.TimeFromColumn(timeColumn);
         data = data.AlignFeatures(header.FeatureNames, header.Features);
-        using var matrix = data.ToDataMatrix();
-        matrix.Validate(header.Likelihood, header.Features);
+        var matrix = data.Data;
+        matrix.Validate(Likelihood.SupportOf(header.Likelihood), header.Features);
         using var output = OutputDirectory.Begin(outDir);
 
         using var model = compiled.CreateModel(header.ModelName, header.Features, IntegrationRules.Fixed);
@@ -89,19 +90,17 @@ public static class PredictCommand
         double? rho = data.Time is null ? null : Math.Abs(Correlation.Spearman(z, data.Time));
         if (rho is double r) stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"|Spearman(true time, pseudotime)| = {r:F3}   ({data.TimeSource})"));
 
-        var columns = new List<string> { "cell", "pseudotime" };
-        columns.AddRange(Enumerable.Range(1, p).Select(k => "z_" + k.ToString(CultureInfo.InvariantCulture)));
-        if (data.Time is not null) columns.Add("true_time");
-        var names = data.SampleNames;
-        var rows = new List<string[]>(n);
-        for (int i = 0; i < n; i++)
+        var results = new DerivSpecResults
         {
-            var row = new List<string> { names[i], CsvWriter.Format(latent[i, 0]) };
-            for (int k = 0; k < p; k++) row.Add(CsvWriter.Format(latent[i, k]));
-            if (data.Time is not null) row.Add(CsvWriter.Format(data.Time[i]));
-            rows.Add(row.ToArray());
-        }
-        CsvWriter.Write(output.PathFor(Cells), columns, rows);
+            ModelName = compiled.Name,
+            Latent = latent,
+            FamilyNames = model.FamilyNames.ToArray(),
+            FamilyProbabilities = model.FamilyProbabilities(),
+        };
+        var annotated = ResultsWriter.Annotate(matrix, results);
+        if (data.Time is not null && !annotated.Obs.Contains(ResultFiles.TrueTime)) annotated.Obs.Set(ResultFiles.TrueTime, data.Time);
+        H5adWriter.Write(annotated, output.PathFor(ResultFiles.H5ad));
+        ResultsWriter.WriteCsv(Path.GetDirectoryName(output.PathFor(Cells))!, matrix, results);
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"# {compiled.Name}: latent positions of {Path.GetFileName(dataPath.TrimEnd('/', '\\'))}");
         report.AppendLine();
@@ -112,10 +111,12 @@ public static class PredictCommand
         report.AppendLine();
         report.AppendLine("## Files");
         report.AppendLine();
+        report.AppendLine($"- [{ResultFiles.H5ad}]({ResultFiles.H5ad}) — the input data with obs `pseudotime`, `z_1`…, obsm `X_derivspec` (and the model's families and φ in var)");
         report.AppendLine($"- [{Cells}]({Cells}) — per sample: pseudotime (posterior mean of z) and every latent coordinate");
+        report.AppendLine($"- [{ResultFiles.Features}]({ResultFiles.Features}) — per feature: the model's family and φ");
         File.WriteAllText(output.PathFor(ResultFiles.Report), report.ToString());
         output.Commit();
-        stdout.WriteLine($"wrote {output.Destination}{Path.DirectorySeparatorChar}: {ResultFiles.Report}, {Cells}");
+        stdout.WriteLine($"wrote {output.Destination}{Path.DirectorySeparatorChar}: {ResultFiles.Report}, {ResultFiles.H5ad}, {Cells}, {ResultFiles.Features}");
         return ExitCodes.Success;
     }
 }

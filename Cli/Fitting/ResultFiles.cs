@@ -6,7 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using DerivSpec.Cli.Output;
-using DerivSpec.Runtime.IO;
+using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 
 namespace DerivSpec.Cli.Fitting;
@@ -14,9 +14,10 @@ namespace DerivSpec.Cli.Fitting;
 /// <summary>
 /// The files of a results folder, written into the staging folder of an <see cref="OutputDirectory"/>:
 /// <list type="bullet">
-/// <item><c>cells.csv</c> — per sample: name, pseudotime, z_1…z_p (and the true time when given);</item>
-/// <item><c>features.csv</c> — per feature: name, fitted family, φ per family (and the true family when given);</item>
-/// <item><c>curves.csv</c> — per grid point z: each feature's fitted curve of its family;</item>
+/// <item><c>results.h5ad</c> — the input (X, obs, var kept) with obs <c>pseudotime</c> and <c>z_1</c>…<c>z_p</c>, obsm
+/// <c>X_derivspec</c>, var <c>family</c> and <c>phi_&lt;family&gt;</c>, uns <c>derivspec</c> (model, families, curve
+/// grid, curves [G, K, d]) — <see cref="ResultsWriter"/> — plus obs <c>true_time</c> / var <c>true_family</c> when given;</item>
+/// <item><c>cells.csv</c>, <c>genes.csv</c>, <c>curves.csv</c> — the same results as CSV (<see cref="ResultsWriter.WriteCsv"/>);</item>
 /// <item><c>model.dsm</c> — the trained model with the .dspec text inside (for <c>derivspec predict</c>);</item>
 /// <item><c>model.dspec</c> — a copy of the .dspec that was fitted;</item>
 /// <item><c>figures/</c> — trajectories, pseudotime and φ figures, PNG and SVG (<see cref="FigureFiles"/>);</item>
@@ -26,8 +27,11 @@ namespace DerivSpec.Cli.Fitting;
 public static class ResultFiles
 {
     /// <summary>The file names, in the order they are listed.</summary>
-    public const string Cells = "cells.csv", Features = "features.csv", Curves = "curves.csv", Model = "model.dsm",
+    public const string H5ad = "results.h5ad", Cells = "cells.csv", Features = "genes.csv", Curves = "curves.csv", Model = "model.dsm",
         Spec = "model.dspec", Report = "report.md";
+
+    /// <summary>The obs column of the true time and the var column of the true family, when the fit was given them.</summary>
+    public const string TrueTime = "true_time", TrueFamily = "true_family";
 
     /// <summary>Writes every file; returns their names (relative to the folder) in a readable order.</summary>
     public static IReadOnlyList<string> Write(OutputDirectory output, FitSettings s, FitData data, CompiledModel compiled,
@@ -36,12 +40,11 @@ public static class ResultFiles
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(o);
         var written = new List<string>();
-        WriteCells(output.PathFor(Cells), data, o);
-        written.Add(Cells);
-        WriteFeatures(output.PathFor(Features), data, o);
-        written.Add(Features);
-        WriteCurves(output.PathFor(Curves), data, o);
-        written.Add(Curves);
+        var results = Results(o);
+        H5adWriter.Write(Annotated(data, results), output.PathFor(H5ad));
+        written.Add(H5ad);
+        ResultsWriter.WriteCsv(Path.GetDirectoryName(output.PathFor(Cells))!, data.Data, results);
+        written.AddRange(new[] { Cells, Features, Curves });
         model.Save(output.PathFor(Model), compiled.Source);
         written.Add(Model);
         File.WriteAllText(output.PathFor(Spec), compiled.Source);
@@ -74,57 +77,32 @@ public static class ResultFiles
         };
     }
 
-    private static string C(double v) => CsvWriter.Format(v);
 
-    private static void WriteCells(string path, FitData data, FitOutcome o)
+    /// <summary>The results as the data layer's writer takes them.</summary>
+    public static DerivSpecResults Results(FitOutcome o)
     {
-        int n = o.Latent.GetLength(0), p = o.Latent.GetLength(1);
-        var header = new List<string> { "cell", "pseudotime" };
-        header.AddRange(Enumerable.Range(1, p).Select(k => "z_" + k.ToString(CultureInfo.InvariantCulture)));
-        if (data.Time is not null) header.Add("true_time");
-        var names = data.SampleNames;
-        var rows = new List<string[]>(n);
-        for (int i = 0; i < n; i++)
+        ArgumentNullException.ThrowIfNull(o);
+        return new DerivSpecResults
         {
-            var row = new List<string>(p + 3) { names[i], C(o.Latent[i, 0]) };
-            for (int k = 0; k < p; k++) row.Add(C(o.Latent[i, k]));
-            if (data.Time is not null) row.Add(C(data.Time[i]));
-            rows.Add(row.ToArray());
-        }
-        CsvWriter.Write(path, header, rows);
+            ModelName = o.SpecName,
+            Latent = o.Latent,
+            FamilyNames = o.FamilyNames,
+            FamilyProbabilities = o.Phi,
+            Assignments = o.Assignments,
+            CurveGrid = o.Grid,
+            Curves = o.Curves,
+        };
     }
 
-    private static void WriteFeatures(string path, FitData data, FitOutcome o)
+    /// <summary>The input with the results (<see cref="ResultsWriter.Annotate"/>) and the truth given to the fit: obs
+    /// <c>true_time</c> from --time, var <c>true_family</c> from --labels (a column the input already had is kept as it is).</summary>
+    public static AnnData Annotated(FitData data, DerivSpecResults results)
     {
-        var header = new List<string> { "feature", "family" };
-        header.AddRange(o.FamilyNames.Select(f => "phi_" + f));
-        if (data.Labels is not null) header.Add("true_family");
-        var names = data.FeatureNames;
-        var rows = new List<string[]>();
-        for (int j = 0; j < names.Count; j++)
-        {
-            var row = new List<string> { names[j], o.FamilyNames[o.Assignments[j]] };
-            for (int k = 0; k < o.FamilyNames.Count; k++) row.Add(C(o.Phi[j, k]));
-            if (data.Labels is not null) row.Add(data.Labels[j]);
-            rows.Add(row.ToArray());
-        }
-        CsvWriter.Write(path, header, rows);
-    }
-
-    private static void WriteCurves(string path, FitData data, FitOutcome o)
-    {
-        var names = data.FeatureNames;
-        var header = new List<string> { "z" };
-        header.AddRange(names);
-        var rows = new List<string[]>(o.Grid.Length);
-        for (int g = 0; g < o.Grid.Length; g++)
-        {
-            var row = new string[names.Count + 1];
-            row[0] = C(o.Grid[g]);
-            for (int j = 0; j < names.Count; j++) row[j + 1] = C(o.Curves[g, o.Assignments[j], j]);
-            rows.Add(row);
-        }
-        CsvWriter.Write(path, header, rows);
+        ArgumentNullException.ThrowIfNull(data);
+        var a = ResultsWriter.Annotate(data.Data, results);
+        if (data.Time is not null && !a.Obs.Contains(TrueTime)) a.Obs.Set(TrueTime, data.Time);
+        if (data.Labels is not null && !a.Var.Contains(TrueFamily)) a.Var.Set(TrueFamily, CategoricalColumn.FromValues(data.Labels));
+        return a;
     }
 
     /// <summary>The report a person reads first.</summary>
@@ -147,7 +125,7 @@ public static class ResultFiles
         foreach (var (family, count) in o.FamilyCounts())
             sb.AppendLine(inv, $"| {family} | {count} | {(data.Features == 0 ? 0 : 100.0 * count / data.Features):F1} % |");
         sb.AppendLine();
-        sb.AppendLine("Each feature's family is the most probable one under φ (`features.csv` has φ for every family).");
+        sb.AppendLine("Each feature's family is the most probable one under φ (`genes.csv` and `results.h5ad` have φ for every family).");
         if (o.Ari is not null || o.AbsSpearman is not null)
         {
             sb.AppendLine();
@@ -191,6 +169,7 @@ public static class ResultFiles
 
     private static string Describe(string file) => file switch
     {
+        H5ad => "the input data with the results: obs `pseudotime`, `z_1`…, obsm `X_derivspec`, var `family`, `phi_<family>`, uns `derivspec` (curves)",
         Cells => "per sample: pseudotime (posterior mean of z) and every latent coordinate",
         Features => "per feature: fitted family and φ, the probability of each family",
         Curves => "each feature's fitted curve (its family's) on a grid over the pseudotime range",

@@ -49,12 +49,12 @@ public sealed class FitTests
         Assert.Matches(@"families: rise \d+, fall \d+, peak \d+ \(of 12 features\)", r.Out);
 
         var results = Path.Combine(dir, "results");
-        foreach (var f in new[] { "report.md", "cells.csv", "features.csv", "curves.csv", "model.dsm", "model.dspec" })
+        foreach (var f in new[] { "report.md", "results.h5ad", "cells.csv", "genes.csv", "curves.csv", "model.dsm", "model.dspec" })
             Assert.True(File.Exists(Path.Combine(results, f)), f + " missing");
         Assert.Empty(Directory.GetDirectories(dir, ".results.partial-*"));
 
-        var features = File.ReadAllLines(Path.Combine(results, "features.csv"));
-        Assert.Equal("feature,family,phi_rise,phi_fall,phi_peak,true_family", features[0]);
+        var features = File.ReadAllLines(Path.Combine(results, "genes.csv"));
+        Assert.Equal("gene,family,phi_rise,phi_fall,phi_peak", features[0]);
         Assert.Equal(Features + 1, features.Length);
         foreach (var line in features.Skip(1))
         {
@@ -64,7 +64,7 @@ public sealed class FitTests
             Assert.InRange(phiSum, 0.999, 1.001);
         }
         var cellsCsv = File.ReadAllLines(Path.Combine(results, "cells.csv"));
-        Assert.Equal("cell,pseudotime,z_1,true_time", cellsCsv[0]);
+        Assert.Equal("cell,pseudotime,z_1", cellsCsv[0]);
         Assert.Equal(Samples + 1, cellsCsv.Length);
         Assert.StartsWith("cell1,", cellsCsv[1], StringComparison.Ordinal);
         var report = File.ReadAllText(Path.Combine(results, "report.md"));
@@ -81,7 +81,7 @@ public sealed class FitTests
         AssertFigures(results);
         var notResults = _tool.Derivspec(dir, "plot", ".");
         Assert.Equal(4, notResults.Code);
-        Assert.Contains("cells.csv: missing", notResults.Err, StringComparison.Ordinal);
+        Assert.Contains("results.h5ad: missing", notResults.Err, StringComparison.Ordinal);
 
         // predict: held-out rows of the same process, columns in another order (matched by name)
         var shuffled = Enumerable.Range(0, Features).Reverse().ToArray();
@@ -92,6 +92,7 @@ public sealed class FitTests
         Assert.True(p.Code == 0, p.ToString());
         Assert.InRange(Printed(p.Out, "|Spearman(true time, pseudotime)|"), 0.8, 1.0);
         var predicted = File.ReadAllLines(Path.Combine(dir, "pred", "cells.csv"));
+        Assert.True(File.Exists(Path.Combine(dir, "pred", "results.h5ad")));
         Assert.Equal(61, predicted.Length);
         // The same cells get the same latent position as in the fit (the encoder is deterministic at the mean).
         double fitZ = double.Parse(cellsCsv[1].Split(',')[1], CultureInfo.InvariantCulture);
@@ -106,6 +107,50 @@ public sealed class FitTests
         Assert.Contains("changed.dspec is not the .dspec that", changed.Err, StringComparison.Ordinal);
         Assert.Equal(2, Regex.Matches(changed.Err, "sha256:[0-9a-f]{64}").Count);
         Assert.False(Directory.Exists(Path.Combine(dir, "pred2")));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FitReadsH5adDenseAndSparseAndWritesTheDocumentedFields(bool sparse)
+    {
+        var dir = _tool.NewFolder(sparse ? "h5ad-sparse" : "h5ad-dense");
+        var data = TestData.Make(Samples, Features, seed: 11);
+        data.WriteH5ad(Path.Combine(dir, "data.h5ad"), sparse);
+        var r = _tool.Derivspec(dir, "fit", Paper, "data.h5ad", "--out", "results", "--epochs", Epochs.ToString(CultureInfo.InvariantCulture),
+            "--labels-var", "kind", "--time-obs", "t");
+        Assert.True(r.Code == 0, r.ToString());
+        Assert.InRange(Printed(r.Out, "ARI(true families, fitted families)"), 0.5, 1.0);
+        Assert.InRange(Printed(r.Out, "|Spearman(true time, pseudotime)|"), 0.8, 1.0);
+
+        var a = DerivSpec.Data.H5adReader.Read(Path.Combine(dir, "results", "results.h5ad"));
+        Assert.Equal(Samples, a.ObsCount);
+        Assert.Equal(Features, a.VarCount);
+        Assert.Equal(sparse, a.X.IsSparse);
+        Assert.Equal("cell1", a.ObsNames[0]);
+        Assert.Equal("gene1", a.VarNames[0]);
+        Assert.True(a.Obs.Contains("t"), "the input's obs columns are kept");
+        Assert.True(a.Var.Contains("kind"), "the input's var columns are kept");
+        var pseudotime = a.Obs.Numeric("pseudotime");
+        Assert.Equal(pseudotime, a.Obs.Numeric("z_1"));
+        var obsm = a.Obsm["X_derivspec"];
+        Assert.Equal(Samples, obsm.GetLength(0));
+        Assert.Equal(pseudotime[0], obsm[0, 0]);
+        var family = a.Var.Strings("family");
+        Assert.All(family, f => Assert.Contains(f, new[] { "rise", "fall", "peak" }));
+        for (int j = 0; j < Features; j++)
+        {
+            double sum = a.Var.Numeric("phi_rise")[j] + a.Var.Numeric("phi_fall")[j] + a.Var.Numeric("phi_peak")[j];
+            Assert.InRange(sum, 0.999, 1.001);
+        }
+        var uns = Assert.IsType<DerivSpec.Data.UnsDictionary>(a.Uns["derivspec"]);
+        Assert.Equal("Paper", uns["model"]);
+        Assert.Equal(new[] { "rise", "fall", "peak" }, (string[])uns["families"]);
+        var grid = (double[])uns["grid"];
+        var curves = (double[,,])uns["curves"];
+        Assert.Equal(grid.Length, curves.GetLength(0));
+        Assert.Equal(3, curves.GetLength(1));
+        Assert.Equal(Features, curves.GetLength(2));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using DerivSpec.Data;
 
 namespace DerivSpec.Cli.Tests;
 
@@ -81,6 +82,26 @@ public sealed class TestData
         for (int i = from; i < to; i++)
             sb.Append(Cell(i)).Append(',').AppendJoin(',', columns.Select(j => X[i, j].ToString("R", CultureInfo.InvariantCulture))).Append('\n');
         File.WriteAllText(path, sb.ToString());
+    }
+
+    /// <summary>Writes the data as .h5ad with the data layer's writer: X dense or CSR (<paramref name="sparse"/>; values
+    /// below 0.05 in absolute value are stored as zeros then, so the matrix really is sparse), obs names cell1…, var names
+    /// gene1…, the true time as obs <c>t</c> and the true family as var <c>kind</c>.</summary>
+    public void WriteH5ad(string path, bool sparse)
+    {
+        var x = (double[,])X.Clone();
+        if (sparse)
+            for (int i = 0; i < Samples; i++)
+                for (int j = 0; j < Features; j++)
+                    if (Math.Abs(x[i, j]) < 0.05) x[i, j] = 0;
+        var names = Enumerable.Range(0, Samples).Select(Cell).ToArray();
+        var genes = Enumerable.Range(0, Features).Select(Gene).ToArray();
+        ExpressionMatrix matrix = DenseMatrix.FromArray(x);
+        if (sparse) matrix = CsrMatrix.FromDense(matrix);
+        var a = new AnnData(matrix, names, genes);
+        a.Obs.Set("t", (double[])Time.Clone());
+        a.Var.Set("kind", CategoricalColumn.FromValues(Labels));
+        H5adWriter.Write(a, path);
     }
 
     /// <summary>Writes the true families, one per line.</summary>

@@ -2,10 +2,10 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using DerivSpec.Runtime.IO;
+using DerivSpec.Data;
 using Xunit;
 
-namespace DerivSpec.Runtime.Tests;
+namespace DerivSpec.Data.Tests;
 
 /// <summary>Staging folders left behind by runs that ended without cleaning up are removed by the next run; live
 /// ones are not.</summary>
