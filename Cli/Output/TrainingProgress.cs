@@ -86,6 +86,7 @@ public sealed class TrainingProgress
         {
             _task.Description = Markup.Escape(_label + Describe(value, _epochs));
             _task.Value = value.Epoch;
+            if (value.Epoch >= _epochs) _task.StopTask(); // its elapsed time stops with the run
         }
     }
 

@@ -70,7 +70,7 @@ public sealed class OutputDirectoryTests : IDisposable
         Directory.CreateDirectory(staging);
         var lockFile = Path.Combine(staging, ".derivspec-lock");
         File.WriteAllText(lockFile, "");
-        using var holder = Process.Start(new ProcessStartInfo("/usr/bin/flock", new[] { "--exclusive", lockFile, "sleep", "60" })
+        using var holder = Process.Start(new ProcessStartInfo("/usr/bin/flock", new[] { "--exclusive", "--close", lockFile, "sleep", "60" })
         {
             UseShellExecute = false,
         })!;
@@ -88,6 +88,9 @@ public sealed class OutputDirectoryTests : IDisposable
             holder.Kill(entireProcessTree: true);
             holder.WaitForExit();
         }
+        // The kernel drops the lock when the last holder is gone; give it a moment on a busy machine.
+        var free = DateTime.UtcNow.AddSeconds(20);
+        while (Locked(lockFile) && DateTime.UtcNow < free) System.Threading.Thread.Sleep(20);
         Assert.Equal(1, OutputDirectory.RemoveAbandoned(dest));
         Assert.False(Directory.Exists(staging));
     }
