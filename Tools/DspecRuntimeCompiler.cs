@@ -192,11 +192,28 @@ public sealed record GeneratorOutput(IReadOnlyList<GeneratedFile> Sources, Immut
 /// <param name="Column">1-based column.</param>
 public sealed record DspecMessage(string Id, DiagnosticSeverity Severity, string Message, string Path, int Line, int Column)
 {
-    internal static DspecMessage From(Diagnostic d)
+    /// <summary>1-based line of the end of the located text (the start line when the span is empty).</summary>
+    public int EndLine { get; init; }
+
+    /// <summary>1-based column just past the located text (exclusive; the start column when the span is empty).</summary>
+    public int EndColumn { get; init; }
+
+    /// <summary>The diagnostic's help page: for DSPEC diagnostics a repository-relative path such as
+    /// <c>spec/diagnostics/DSPEC2001.md</c>; for C# ones the compiler's link, or empty.</summary>
+    public string HelpLink { get; init; } = "";
+
+    /// <summary>The plain-data form of a Roslyn diagnostic.</summary>
+    public static DspecMessage From(Diagnostic d)
     {
+        ArgumentNullException.ThrowIfNull(d);
         var span = d.Location.GetLineSpan();
         return new DspecMessage(d.Id, d.Severity, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), span.Path ?? "",
-            span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1);
+            span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1)
+        {
+            EndLine = span.EndLinePosition.Line + 1,
+            EndColumn = span.EndLinePosition.Character + 1,
+            HelpLink = d.Descriptor.HelpLinkUri ?? "",
+        };
     }
 
     /// <summary>"path(line,col): error ID: message", as the compiler prints it.</summary>

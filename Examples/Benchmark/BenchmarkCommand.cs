@@ -9,6 +9,7 @@ using System.Threading;
 using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
+using DerivSpec.Tools;
 
 namespace DerivSpec.Examples.Benchmark;
 
@@ -52,7 +53,7 @@ public static class BenchmarkCommand
 
     /// <summary>Entry point.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
-        ExampleHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
+        CommandHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
 
     private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {

@@ -3,15 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using DerivSpec.Language.Semantics;
+using DerivSpec.Tools;
 
 namespace DerivSpec.Examples;
-
-/// <summary>Wrong command-line use: the message says which option and why.</summary>
-public sealed class UsageException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public UsageException(string message) : base(message) { }
-}
 
 /// <summary>
 /// <c>--name value</c>, <c>--name=value</c> and <c>--flag</c> options, checked against a declared list; typed getters

@@ -9,6 +9,7 @@ using DerivSpec.Plots;
 using DerivSpec.Runtime.Metrics;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
+using DerivSpec.Tools;
 
 namespace DerivSpec.Examples.Progression;
 
@@ -40,7 +41,7 @@ public static class ProgressionExample
 
     /// <summary>Entry point used by Program and by the smoke test.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
-        ExampleHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
+        CommandHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
 
     private sealed record Score(int Split, string Model, double LogLik, double Elbo, double SecondsPerEpoch);
 

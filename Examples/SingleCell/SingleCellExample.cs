@@ -9,6 +9,7 @@ using DerivSpec.Plots;
 using DerivSpec.Runtime.Metrics;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
+using DerivSpec.Tools;
 
 namespace DerivSpec.Examples.SingleCell;
 
@@ -53,7 +54,7 @@ public static class SingleCellExample
 
     /// <summary>Entry point used by Program and by the smoke test.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
-        ExampleHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
+        CommandHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
 
     private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {

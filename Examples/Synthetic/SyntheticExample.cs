@@ -9,6 +9,7 @@ using DerivSpec.Plots;
 using DerivSpec.Runtime.Metrics;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
+using DerivSpec.Tools;
 
 namespace DerivSpec.Examples.Synthetic;
 
@@ -59,7 +60,7 @@ public static class SyntheticExample
 
     /// <summary>Entry point used by Program and by the smoke test.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
-        ExampleHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
+        CommandHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
 
     private sealed record Options(int[] Seeds, int Epochs, string Out, string Device, int Threads, int Batch,
         string? Data, string? Labels, string? Time, bool Baseline, bool Quiet, double? Anneal, double AssignWarmup, bool FullOnly, double AssignLr,

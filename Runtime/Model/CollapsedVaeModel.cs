@@ -44,7 +44,7 @@ public sealed record Evaluation(long Samples, double LogLikelihood, double Elbo)
 /// <summary>
 /// A collapsed-VI VAE (BasisDeVAE, DeVAE, BasisVAE, VAE, linear VAE share this): construct, <see cref="Train"/>, then read
 /// <see cref="Latent"/>, <see cref="FamilyProbabilities"/>, <see cref="Assignments"/>, <see cref="FittedCurves(double[], bool)"/>,
-/// <see cref="Evaluate"/>, <see cref="History"/>; <see cref="Save"/>/<see cref="Load"/> keep the spec identity and data contract.
+/// <see cref="Evaluate"/>, <see cref="History"/>; <see cref="Save(string)"/>/<see cref="Load"/> keep the spec identity and data contract.
 /// </summary>
 public abstract class CollapsedVaeModel : IDisposable
 {
@@ -352,7 +352,15 @@ public abstract class CollapsedVaeModel : IDisposable
     public void Save(string path) => ModelFile.Write(path, this);
 
     /// <summary>
-    /// Loads parameters saved by <see cref="Save"/> into this model. The file must come from the same specification
+    /// Writes the model as <see cref="Save(string)"/> does, and records <paramref name="specSource"/>, the .dspec text
+    /// of the decoder, in the file (<see cref="ModelFileHeader.SpecSource"/>), so that a program holding only the file
+    /// can rebuild the decoder with the run-time compiler; the spec identity check of <see cref="Load"/> then confirms the
+    /// rebuilt decoder is the saved one.
+    /// </summary>
+    public void Save(string path, string? specSource) => ModelFile.Write(path, this, specSource);
+
+    /// <summary>
+    /// Loads parameters saved by <see cref="Save(string)"/> into this model. The file must come from the same specification
     /// (the decoder's <see cref="FamilyDecoder.SpecIdentity"/>: for a generated decoder, the checked .dspec model), model
     /// kind, family names, feature count, latent dimension and likelihood; otherwise (or when the file is corrupt) a
     /// <see cref="ModelFileException"/> says what differs and names both specifications.

@@ -34,6 +34,11 @@ public sealed record ModelFileHeader
     /// <summary>The decoder's <see cref="FamilyDecoder.SpecIdentity"/> (<c>"sha256:…"</c> of the checked .dspec model;
     /// "" for a decoder without one); null in format-2 files, which did not record it.</summary>
     public string? SpecIdentity { get; init; }
+    /// <summary>The .dspec text the decoder was generated from, when the caller of <c>Save</c> supplied it (the
+    /// derivspec tool does): with <see cref="SpecName"/> it is enough to rebuild the decoder at run time, and
+    /// <see cref="SpecIdentity"/> then checks that the rebuilt decoder means what was saved. Covered by the file's
+    /// checksum; null when not supplied.</summary>
+    public string? SpecSource { get; init; }
     /// <summary>d.</summary>
     public int Features { get; init; }
     /// <summary>Feature names, if the training data had them.</summary>
@@ -73,7 +78,7 @@ public static class ModelFile
     private const int OldestReadable = 2;
     private static string TagOf(int version) => "DerivSpec.Model/" + version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    internal static void Write(string path, CollapsedVaeModel model)
+    internal static void Write(string path, CollapsedVaeModel model, string? specSource = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var state = model.Module.state_dict().OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
@@ -83,6 +88,7 @@ public static class ModelFile
             FamilyNames = model.FamilyNames.ToArray(),
             SpecName = model.Decoder.SpecName,
             SpecIdentity = model.Decoder.SpecIdentity,
+            SpecSource = specSource,
             Features = model.Features,
             FeatureNames = model.FeatureNames?.ToArray(),
             Likelihood = model.Defaults.Likelihood,

@@ -7,8 +7,14 @@ namespace DerivSpec.Runtime.Training;
 /// <summary>Options of <c>Train</c>. Every property has a sensible default; β, γ, α and the annealing fraction default to the model's <c>ModelDefaults</c>.</summary>
 public sealed record TrainOptions
 {
-    /// <summary>Epochs; null = clamp(round(10⁶ / N), 20, 300) (300 for the paper's N = 500 data).</summary>
+    /// <summary>Epochs; null = <see cref="DefaultEpochs"/>(N): clamp(round(10⁶ / N), 20, 300) (300 for the paper's N = 500 data).</summary>
     public int? Epochs { get; init; }
+
+    /// <summary>The epochs of a run on <paramref name="samples"/> rows when <see cref="Epochs"/> is null:
+    /// clamp(round(10⁶ / N), 20, 300), about 10⁶ sample visits (300 epochs for the paper's N = 500).</summary>
+    public static int DefaultEpochs(long samples) =>
+        samples < 1 ? throw new ArgumentOutOfRangeException(nameof(samples), samples, "The data set has no samples.")
+            : (int)Math.Clamp(Math.Round(1e6 / samples), 20, 300);
 
     /// <summary>Minibatch size (default 32, the paper's).</summary>
     public int BatchSize { get; init; } = 32;

@@ -66,7 +66,7 @@ public sealed class TrainingPlan
             throw new ArgumentOutOfRangeException(nameof(options), options.LearningRate, "Learning rate must be finite and > 0.");
         if (!(options.AssignmentLearningRateFactor > 0) || double.IsInfinity(options.AssignmentLearningRateFactor))
             throw new ArgumentOutOfRangeException(nameof(options), options.AssignmentLearningRateFactor, "The assignment learning-rate factor must be finite and > 0.");
-        int epochs = options.Epochs ?? (int)Math.Clamp(Math.Round(1e6 / samples), 20, 300);
+        int epochs = options.Epochs ?? TrainOptions.DefaultEpochs(samples);
         if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), epochs, "Epochs must be ≥ 1.");
         double alpha = options.Alpha ?? defaults.Alpha, beta = options.Beta ?? defaults.Beta, gamma = options.Gamma ?? defaults.Gamma;
         double anneal = options.AnnealFraction ?? defaults.AnnealFraction;

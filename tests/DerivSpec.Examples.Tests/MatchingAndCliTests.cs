@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using DerivSpec.Examples;
+using DerivSpec.Tools;
 using Xunit;
 
 namespace DerivSpec.Examples.Tests;

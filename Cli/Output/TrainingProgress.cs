@@ -1,0 +1,118 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using DerivSpec.Runtime.Training;
+using Spectre.Console;
+
+namespace DerivSpec.Cli.Output;
+
+/// <summary>
+/// Shows training progress: on a terminal a live bar per training run (epoch, loss terms, elapsed time, ETA) drawn by
+/// Spectre.Console; when the output is redirected or the environment variable <c>CI</c> is set, plain lines (about 20
+/// per run, and the last epoch), so logs stay readable.
+/// </summary>
+public sealed class TrainingProgress
+{
+    private readonly TextWriter _out;
+    private readonly bool _live;
+
+    /// <summary>Creates the display for <paramref name="output"/>.</summary>
+    /// <param name="output">Where progress goes (the command's stdout).</param>
+    /// <param name="live">true: a live bar; false: plain lines; null: a live bar when <paramref name="output"/> is the
+    /// console's stdout, stdout is a terminal and <c>CI</c> is not set.</param>
+    /// <param name="quiet">No progress at all.</param>
+    public TrainingProgress(TextWriter output, bool? live = null, bool quiet = false)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _out = output;
+        Quiet = quiet;
+        _live = !quiet && (live ?? IsInteractive(output));
+    }
+
+    /// <summary>No progress is shown.</summary>
+    public bool Quiet { get; }
+
+    /// <summary>Whether progress is drawn as a live bar (true) or written as plain lines (false).</summary>
+    public bool Live => _live;
+
+    /// <summary>True when <paramref name="output"/> is the console's stdout, stdout is a terminal and <c>CI</c> is unset.</summary>
+    public static bool IsInteractive(TextWriter output) =>
+        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected
+        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
+
+    /// <summary>
+    /// Runs <paramref name="body"/>, which trains <paramref name="runs"/> models of <paramref name="epochs"/> epochs and
+    /// asks for one progress sink per run (0-based) through the function it is given.
+    /// </summary>
+    public T Run<T>(int runs, int epochs, Func<Func<int, IProgress<EpochMetrics>?>, T> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (Quiet) return body(_ => null);
+        if (!_live) return body(run => new LineProgress(_out, Label(run, runs), epochs));
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_out) });
+        return console.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(context => body(run =>
+            {
+                var task = context.AddTask(Markup.Escape(Label(run, runs) + "starting"), autoStart: true, maxValue: epochs);
+                return new BarProgress(task, Label(run, runs), epochs);
+            }));
+    }
+
+    private static string Label(int run, int runs) => runs > 1 ? $"run {run + 1}/{runs}  " : "";
+
+    /// <summary>"epoch 12/300  loss 1234.5 = recon … + kl … + …" with the terms that carry weight.</summary>
+    internal static string Describe(EpochMetrics m, int epochs) => FormattableString.Invariant(
+        $"epoch {m.Epoch}/{epochs}  loss {m.Loss:G6}  (recon {m.Reconstruction:G5}, kl {m.Kl:G4}, dirichlet {m.Dirichlet:G4}, entropy {m.Entropy:G4}, prior {m.Prior:G4})");
+
+    private sealed class BarProgress : IProgress<EpochMetrics>
+    {
+        private readonly ProgressTask _task;
+        private readonly string _label;
+        private readonly int _epochs;
+
+        public BarProgress(ProgressTask task, string label, int epochs)
+        {
+            _task = task;
+            _label = label;
+            _epochs = epochs;
+        }
+
+        public void Report(EpochMetrics value)
+        {
+            _task.Description = Markup.Escape(_label + Describe(value, _epochs));
+            _task.Value = value.Epoch;
+            if (value.Epoch >= _epochs) _task.StopTask(); // its elapsed time stops with the run
+        }
+    }
+
+    private sealed class LineProgress : IProgress<EpochMetrics>
+    {
+        private readonly TextWriter _out;
+        private readonly string _label;
+        private readonly int _epochs;
+        private readonly int _every;
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+
+        public LineProgress(TextWriter output, string label, int epochs)
+        {
+            _out = output;
+            _label = label;
+            _epochs = epochs;
+            _every = Math.Max(1, (int)Math.Ceiling(epochs / 20.0));
+        }
+
+        public void Report(EpochMetrics value)
+        {
+            if (value.Epoch % _every != 0 && value.Epoch != _epochs && value.Epoch != 1) return;
+            double elapsed = _watch.Elapsed.TotalSeconds;
+            double eta = value.Epoch >= _epochs ? 0 : elapsed / value.Epoch * (_epochs - value.Epoch);
+            _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {_label}{Describe(value, _epochs)}  {elapsed:F1} s, ETA {eta:F0} s"));
+        }
+    }
+}

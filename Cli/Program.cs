@@ -1,0 +1,3 @@
+using DerivSpec.Cli;
+
+return DerivSpecCli.Run(args);

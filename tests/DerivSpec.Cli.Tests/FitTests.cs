@@ -1,0 +1,278 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace DerivSpec.Cli.Tests;
+
+/// <summary><c>derivspec fit</c> and <c>predict</c> through the installed tool, on small data the tests make.</summary>
+[Collection(InstalledToolCollection.Name)]
+public sealed class FitTests
+{
+    private const int Samples = 150, Features = 12, Epochs = 25;
+    private readonly InstalledTool _tool;
+
+    public FitTests(InstalledTool tool) => _tool = tool;
+
+    private string Paper => Path.Combine(_tool.RepoRoot, "Examples", "Synthetic", "paper.dspec");
+
+    private static double Printed(string output, string label)
+    {
+        var m = Regex.Match(output, Regex.Escape(label) + @" = (-?[0-9.]+)");
+        Assert.True(m.Success, $"'{label} = …' not printed:\n{output}");
+        return double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void FitWritesTheResultsFolderAndPrintsTheScores()
+    {
+        var dir = _tool.NewFolder("fit");
+        var data = TestData.Make(Samples, Features, seed: 7);
+        data.WriteCsv(Path.Combine(dir, "data.csv"));
+        data.WriteLabels(Path.Combine(dir, "labels.txt"));
+        data.WriteTime(Path.Combine(dir, "time.txt"));
+
+        var r = _tool.Derivspec(dir, "fit", Paper, "data.csv", "--out", "results", "--epochs", Epochs.ToString(CultureInfo.InvariantCulture),
+            "--labels", "labels.txt", "--time", "time.txt");
+        Assert.True(r.Code == 0, r.ToString());
+        // Output is redirected: plain progress lines, the last epoch among them.
+        Assert.Contains($"epoch {Epochs}/{Epochs}  loss ", r.Out, StringComparison.Ordinal);
+        double ari = Printed(r.Out, "ARI(true families, fitted families)");
+        double rho = Printed(r.Out, "|Spearman(true time, pseudotime)|");
+        Assert.InRange(ari, 0.5, 1.0);
+        Assert.InRange(rho, 0.8, 1.0);
+        Assert.Matches(@"families: rise \d+, fall \d+, peak \d+ \(of 12 features\)", r.Out);
+
+        var results = Path.Combine(dir, "results");
+        foreach (var f in new[] { "report.md", "results.h5ad", "cells.csv", "genes.csv", "curves.csv", "model.dsm", "model.dspec" })
+            Assert.True(File.Exists(Path.Combine(results, f)), f + " missing");
+        Assert.Empty(Directory.GetDirectories(dir, ".results.partial-*"));
+
+        var features = File.ReadAllLines(Path.Combine(results, "genes.csv"));
+        Assert.Equal("gene,family,phi_rise,phi_fall,phi_peak", features[0]);
+        Assert.Equal(Features + 1, features.Length);
+        foreach (var line in features.Skip(1))
+        {
+            var cells = line.Split(',');
+            Assert.Contains(cells[1], new[] { "rise", "fall", "peak" });
+            double phiSum = cells.Skip(2).Take(3).Sum(c => double.Parse(c, CultureInfo.InvariantCulture));
+            Assert.InRange(phiSum, 0.999, 1.001);
+        }
+        var cellsCsv = File.ReadAllLines(Path.Combine(results, "cells.csv"));
+        Assert.Equal("cell,pseudotime,z_1", cellsCsv[0]);
+        Assert.Equal(Samples + 1, cellsCsv.Length);
+        Assert.StartsWith("cell1,", cellsCsv[1], StringComparison.Ordinal);
+        var report = File.ReadAllText(Path.Combine(results, "report.md"));
+        Assert.Contains("# Paper fitted to data.csv", report, StringComparison.Ordinal);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"**{ari:F3}**"), report, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText(Paper), File.ReadAllText(Path.Combine(results, "model.dspec")));
+        AssertFigures(results);
+        Assert.Contains("![trajectories](figures/trajectories.png)", report, StringComparison.Ordinal);
+
+        // plot draws the figures again from the folder alone
+        Directory.Delete(Path.Combine(results, "figures"), recursive: true);
+        var plot = _tool.Derivspec(dir, "plot", "results");
+        Assert.True(plot.Code == 0, plot.ToString());
+        AssertFigures(results);
+        var notResults = _tool.Derivspec(dir, "plot", ".");
+        Assert.Equal(4, notResults.Code);
+        Assert.Contains("results.h5ad: missing", notResults.Err, StringComparison.Ordinal);
+
+        // predict: held-out rows of the same process, columns in another order (matched by name)
+        var shuffled = Enumerable.Range(0, Features).Reverse().ToArray();
+        var fresh = TestData.Make(Samples, Features, seed: 7);
+        fresh.WriteCsv(Path.Combine(dir, "new.csv"), 0, 60, shuffled);
+        fresh.WriteTime(Path.Combine(dir, "new-time.txt"), 0, 60);
+        var p = _tool.Derivspec(dir, "predict", Path.Combine("results", "model.dsm"), "new.csv", "--out", "pred", "--time", "new-time.txt");
+        Assert.True(p.Code == 0, p.ToString());
+        Assert.InRange(Printed(p.Out, "|Spearman(true time, pseudotime)|"), 0.8, 1.0);
+        var predicted = File.ReadAllLines(Path.Combine(dir, "pred", "cells.csv"));
+        Assert.True(File.Exists(Path.Combine(dir, "pred", "results.h5ad")));
+        Assert.Equal(61, predicted.Length);
+        // The same cells get the same latent position as in the fit (the encoder is deterministic at the mean).
+        double fitZ = double.Parse(cellsCsv[1].Split(',')[1], CultureInfo.InvariantCulture);
+        double predZ = double.Parse(predicted[1].Split(',')[1], CultureInfo.InvariantCulture);
+        Assert.Equal(fitZ, predZ, 4);
+
+        // A .dspec that means another model is refused, naming both identities.
+        File.WriteAllText(Path.Combine(dir, "changed.dspec"), File.ReadAllText(Paper)
+            .Replace("family rise increasing: dx/dz = softplus(net)", "family rise decreasing: dx/dz = -softplus(net)", StringComparison.Ordinal));
+        var changed = _tool.Derivspec(dir, "predict", Path.Combine("results", "model.dsm"), "new.csv", "--out", "pred2", "--dspec", "changed.dspec");
+        Assert.Equal(3, changed.Code);
+        Assert.Contains("changed.dspec is not the .dspec that", changed.Err, StringComparison.Ordinal);
+        Assert.Equal(2, Regex.Matches(changed.Err, "sha256:[0-9a-f]{64}").Count);
+        Assert.False(Directory.Exists(Path.Combine(dir, "pred2")));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FitReadsH5adDenseAndSparseAndWritesTheDocumentedFields(bool sparse)
+    {
+        var dir = _tool.NewFolder(sparse ? "h5ad-sparse" : "h5ad-dense");
+        var data = TestData.Make(Samples, Features, seed: 11);
+        data.WriteH5ad(Path.Combine(dir, "data.h5ad"), sparse);
+        var r = _tool.Derivspec(dir, "fit", Paper, "data.h5ad", "--out", "results", "--epochs", Epochs.ToString(CultureInfo.InvariantCulture),
+            "--labels-var", "kind", "--time-obs", "t");
+        Assert.True(r.Code == 0, r.ToString());
+        Assert.InRange(Printed(r.Out, "ARI(true families, fitted families)"), 0.5, 1.0);
+        Assert.InRange(Printed(r.Out, "|Spearman(true time, pseudotime)|"), 0.8, 1.0);
+
+        var a = DerivSpec.Data.H5adReader.Read(Path.Combine(dir, "results", "results.h5ad"));
+        Assert.Equal(Samples, a.ObsCount);
+        Assert.Equal(Features, a.VarCount);
+        Assert.Equal(sparse, a.X.IsSparse);
+        Assert.Equal("cell1", a.ObsNames[0]);
+        Assert.Equal("gene1", a.VarNames[0]);
+        Assert.True(a.Obs.Contains("t"), "the input's obs columns are kept");
+        Assert.True(a.Var.Contains("kind"), "the input's var columns are kept");
+        var pseudotime = a.Obs.Numeric("pseudotime");
+        Assert.Equal(pseudotime, a.Obs.Numeric("z_1"));
+        var obsm = a.Obsm["X_derivspec"];
+        Assert.Equal(Samples, obsm.GetLength(0));
+        Assert.Equal(pseudotime[0], obsm[0, 0]);
+        var family = a.Var.Strings("family");
+        Assert.All(family, f => Assert.Contains(f, new[] { "rise", "fall", "peak" }));
+        for (int j = 0; j < Features; j++)
+        {
+            double sum = a.Var.Numeric("phi_rise")[j] + a.Var.Numeric("phi_fall")[j] + a.Var.Numeric("phi_peak")[j];
+            Assert.InRange(sum, 0.999, 1.001);
+        }
+        var uns = Assert.IsType<DerivSpec.Data.UnsDictionary>(a.Uns["derivspec"]);
+        Assert.Equal("Paper", uns["model"]);
+        Assert.Equal(new[] { "rise", "fall", "peak" }, (string[])uns["families"]);
+        var grid = (double[])uns["grid"];
+        var curves = (double[,,])uns["curves"];
+        Assert.Equal(grid.Length, curves.GetLength(0));
+        Assert.Equal(3, curves.GetLength(1));
+        Assert.Equal(Features, curves.GetLength(2));
+    }
+
+    [Fact]
+    public void BadInputFailsBeforeTrainingNamingWhereAndWritesNothing()
+    {
+        var dir = _tool.NewFolder("bad");
+        var data = TestData.Make(40, 6, seed: 3);
+        data.WriteCsv(Path.Combine(dir, "data.csv"));
+        var lines = File.ReadAllLines(Path.Combine(dir, "data.csv"));
+        var row = lines[3].Split(',');
+        row[4] = "x5";
+        lines[3] = string.Join(',', row);
+        File.WriteAllLines(Path.Combine(dir, "broken.csv"), lines);
+
+        var bad = _tool.Derivspec(dir, "fit", Paper, "broken.csv", "--out", "out");
+        Assert.Equal(3, bad.Code);
+        Assert.Contains("broken.csv, line 4", bad.Err, StringComparison.Ordinal);
+        Assert.Contains("column 5 'gene4'", bad.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("epoch", bad.Out, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+
+        File.WriteAllText(Path.Combine(dir, "bad.dspec"), "model M {\n  family f increasing: dx/dz = tanh(net)\n}\n");
+        var spec = _tool.Derivspec(dir, "fit", "bad.dspec", "data.csv", "--out", "out");
+        Assert.Equal(3, spec.Code);
+        Assert.Contains("bad.dspec(2,32): error DSPEC2001", spec.Err, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(dir, "two.dspec"),
+            "model Up {\n  family up increasing: dx/dz = softplus(net)\n}\nmodel Down {\n  family down decreasing: dx/dz = -softplus(net)\n}\n");
+        var two = _tool.Derivspec(dir, "fit", "two.dspec", "data.csv", "--out", "out");
+        Assert.Equal(2, two.Code);
+        Assert.Contains("declares 2 models (Down, Up); choose one with --model NAME", two.Err, StringComparison.Ordinal);
+        var unknown = _tool.Derivspec(dir, "fit", "two.dspec", "data.csv", "--out", "out", "--model", "Sideways");
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains("has no model 'Sideways'; its models are: Down, Up", unknown.Err, StringComparison.Ordinal);
+
+        var labels = Path.Combine(dir, "labels.txt");
+        File.WriteAllLines(labels, new[] { "a", "b" });
+        var count = _tool.Derivspec(dir, "fit", Paper, "data.csv", "--out", "out", "--labels", "labels.txt");
+        Assert.Equal(3, count.Code);
+        Assert.Contains("labels.txt: has 2 labels but data.csv has 6 features", count.Err, StringComparison.Ordinal);
+
+        var epochs = _tool.Derivspec(dir, "fit", Paper, "data.csv", "--out", "out", "--epochs", "0");
+        Assert.Equal(2, epochs.Code);
+        Assert.Contains("--epochs must be ≥ 1", epochs.Err, StringComparison.Ordinal);
+        var notInt = _tool.Derivspec(dir, "fit", Paper, "data.csv", "--out", "out", "--epochs", "x");
+        Assert.Equal(2, notInt.Code);
+        Assert.Contains("--epochs: 'x' is not an integer.", notInt.Err, StringComparison.Ordinal);
+        var device = _tool.Derivspec(dir, "fit", Paper, "data.csv", "--out", "out", "--device", "gpu");
+        Assert.Equal(2, device.Code);
+        Assert.Contains("'gpu' is not a device", device.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    [Fact]
+    public void CtrlCCancelsWithoutWritingAndAKilledRunsStagingIsCleanedByTheNext()
+    {
+        var dir = _tool.NewFolder("cancel");
+        var data = TestData.Make(120, 9, seed: 5);
+        data.WriteCsv(Path.Combine(dir, "data.csv"));
+
+        // SIGINT (Ctrl+C) during training: exit 130, the output folder is not created, no staging folder is left.
+        var interrupted = RunUntilTraining(dir, "out", signal: "INT");
+        Assert.True(interrupted.Code == 130, interrupted.ToString());
+        Assert.Contains("cancelled; nothing was written", interrupted.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+        Assert.Empty(Directory.GetDirectories(dir, ".out.partial-*"));
+
+        // SIGKILL: the run cannot clean up, so its staging folder stays behind …
+        var killed = RunUntilTraining(dir, "out", signal: "KILL");
+        Assert.NotEqual(0, killed.Code);
+        Assert.Single(Directory.GetDirectories(dir, ".out.partial-*"));
+        // … until the next run to the same folder deletes it.
+        var next = _tool.Derivspec(dir, "fit", Paper, "data.csv", "--out", "out", "--epochs", "2", "--quiet");
+        Assert.True(next.Code == 0, next.ToString());
+        Assert.Empty(Directory.GetDirectories(dir, ".out.partial-*"));
+        Assert.True(File.Exists(Path.Combine(dir, "out", "model.dsm")));
+    }
+
+    private static void AssertFigures(string results)
+    {
+        foreach (var name in new[] { "trajectories", "pseudotime", "phi" })
+        {
+            var png = File.ReadAllBytes(Path.Combine(results, "figures", name + ".png"));
+            Assert.True(png.Length > 1000 && png[0] == 0x89 && png[1] == (byte)'P' && png[2] == (byte)'N' && png[3] == (byte)'G', name + ".png is not a PNG");
+            var svg = File.ReadAllText(Path.Combine(results, "figures", name + ".svg"));
+            Assert.Contains("<svg", svg, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Starts a long fit, waits for its first progress line, sends <paramref name="signal"/>, waits for the end.</summary>
+    private ToolResult RunUntilTraining(string dir, string outDir, string signal)
+    {
+        var start = new ProcessStartInfo(_tool.Command)
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "fit", Paper, "data.csv", "--out", outDir, "--epochs", "100000" }) start.ArgumentList.Add(a);
+        start.Environment["DOTNET_ROOT"] = Path.GetDirectoryName(InstalledTool.Dotnet)!;
+        using var p = Process.Start(start)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var seen = new StringBuilder();
+        var watch = Stopwatch.StartNew();
+        string? line;
+        while ((line = p.StandardOutput.ReadLine()) is not null)
+        {
+            seen.AppendLine(line);
+            if (line.Contains("epoch ", StringComparison.Ordinal)) break;
+            if (watch.Elapsed > TimeSpan.FromMinutes(3)) break;
+        }
+        Assert.True(line is not null && line.Contains("epoch ", StringComparison.Ordinal), $"no progress line:\n{seen}\n{(p.HasExited ? stderr.Result : "")}");
+        using (var kill = Process.Start(new ProcessStartInfo("kill", new[] { "-" + signal, p.Id.ToString(CultureInfo.InvariantCulture) }) { UseShellExecute = false })!)
+            kill.WaitForExit();
+        var rest = p.StandardOutput.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(1)))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail($"the run did not end after SIGINT/SIGKILL:\n{seen}");
+        }
+        Task.WaitAll(rest, stderr);
+        return new ToolResult(p.ExitCode, seen + rest.Result, stderr.Result, watch.Elapsed);
+    }
+}
