@@ -78,20 +78,18 @@ public class BuildIntegrationTests
                              "analyzers/dotnet/cs/DerivSpec.Generator.dll", "analyzers/dotnet/cs/DerivSpec.Language.dll",
                              "analyzers/dotnet/cs/Sprache.dll", "lib/net10.0/DerivSpec.Runtime.dll", "build/DerivSpec.props",
                              "build/DerivSpec.targets", "build/DerivSpec.Dspec.targets", "build/TorchSharpNative.targets",
+                             "lib/net10.0/DerivSpec.Data.dll", "lib/net10.0/DerivSpec.Plots.dll", "README.md",
+                             // IntelliSense for every library in lib/
+                             "lib/net10.0/DerivSpec.Runtime.xml", "lib/net10.0/DerivSpec.Data.xml", "lib/net10.0/DerivSpec.Plots.xml",
                          })
                     Assert.Contains(required, entries);
             }
 
-            File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <clear />
-                    <add key="local" value="{feed}" />
-                    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-                  </packageSources>
-                </configuration>
-                """);
+            // The README's way to point a project outside this repository at the local feed.
+            var (cfgCode, cfgOutput) = Cli.Dotnet(app, TimeSpan.FromMinutes(1), "new", "nugetconfig");
+            Assert.True(cfgCode == 0, "dotnet new nugetconfig failed:\n" + cfgOutput);
+            var (srcCode, srcOutput) = Cli.Dotnet(app, TimeSpan.FromMinutes(1), "nuget", "add", "source", feed, "--name", "derivspec", "--configfile", "nuget.config");
+            Assert.True(srcCode == 0, "dotnet nuget add source failed:\n" + srcOutput);
             File.WriteAllText(Path.Combine(app, "Fresh.csproj"), $"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup>
