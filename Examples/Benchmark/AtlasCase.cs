@@ -9,6 +9,7 @@ using System.Threading;
 using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
+using DerivSpec.Tools;
 
 namespace DerivSpec.Examples.Benchmark;
 
@@ -68,7 +69,7 @@ internal static class AtlasCase
             Seeding.Set(seed);
             using var model = new BasisDeVAE(DerivSpec.Examples.SingleCell.Scrna.Create(data.VarCount), DerivSpec.Examples.SingleCell.Scrna.Defaults,
                 new ModelOptions { Seed = seed });
-            ExampleOptions.ApplyIntegration(model, integration);
+            IntegrationRules.Apply(model, integration);
             watch.Restart();
             var history = model.Train(train, new TrainOptions { Epochs = 1, BatchSize = Batch, Seed = seed, Device = device, Threads = threads, Cancellation = ct });
             double trainS = watch.Elapsed.TotalSeconds;

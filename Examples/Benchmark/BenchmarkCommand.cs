@@ -25,61 +25,55 @@ public static class BenchmarkCommand
 {
     private const string Name = "benchmark";
 
-    private const string Usage = """
-        usage: dotnet run --project Examples/Benchmark -c Release -- [options]
-
-          --cases LIST      comma-separated: synth, scrna-32, scrna-128, scrna-512, atlas (default: all but atlas)
-          --epochs N        measured epochs after the warm-up epoch (default: 20 for synth, 3 for scrna)
-          --device D        auto | cpu | cuda | cuda:N (default auto)
-          --threads N       torch CPU threads (default: 1 for synth, all cores for scrna)
-          --cells N         scrna cells (default 8509)
-          --genes N         scrna genes (default 5216)
-          --integration R   fixed (default: the shape-preserving rule, knots 1/32 apart on [-8, 8], the only rule
-                            that keeps proven shapes), gl (the paper's per-sample Gauss-Legendre rule) or grid (one
-                            grid shared by the batch: 64 cells x 3 nodes + knots, Hermite read-off)
-          --atlas-cells N   atlas: cells (default 200000)
-          --atlas-genes N   atlas: genes (default 20000)
-          --atlas-density F atlas: fraction of stored (non-zero) counts (default 0.03)
-          --atlas-steps N   atlas: training steps of batch 128 (default 50)
-          --atlas-file PATH atlas: where to write the .h5ad (default: a temporary file, deleted afterwards)
-          --in-process      run the cases in this process (peak memory is then cumulative)
-          --profile         instead of the cases: time the parts of one synth training step (decoder, encoder,
-                            loss, Adam) over many repetitions
-        """;
-
     private static readonly string[] AllCases = { "synth", "scrna-32", "scrna-128", "scrna-512", "atlas" };
 
     private static readonly string[] DefaultCases = { "synth", "scrna-32", "scrna-128", "scrna-512" };
 
     /// <summary>Entry point.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
-        CommandHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
-
-    private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cl = CommandLine.Parse(args, new[] { "cases", "case", "epochs", "device", "threads", "cells", "genes", "integration",
-            "atlas-cells", "atlas-genes", "atlas-density", "atlas-steps", "atlas-file" }, new[] { "in-process", "profile" });
-        if (cl.Help) { stdout.WriteLine(Usage); return 0; }
-        if (cl.Flag("profile"))
+        var cmd = new ExampleCommand(Name,
+            "Training speed of the real models, one JSON line per case (median seconds per epoch after a warm-up epoch, samples per " +
+            "second, peak memory); each case in a fresh child process.\nRun it with: dotnet run --project Examples/Benchmark -c Release -- [options]");
+        var cases = cmd.String("--cases", $"Comma-separated: {string.Join(", ", AllCases)} (default: all but atlas).", string.Join(",", DefaultCases), "LIST");
+        var oneCase = cmd.OptionalString("--case", "One case, measured in this process (how the parent runs each case in a child process).", "CASE");
+        oneCase.Hidden = true;
+        var epochs = cmd.OptionalInt("--epochs", "Measured epochs after the warm-up epoch (default: 20 for synth, 3 for scrna).", 1, 100_000);
+        var device = cmd.Device();
+        var threads = cmd.OptionalInt("--threads", "torch CPU threads (default: 1 for synth, all cores for scrna and atlas).", 1, 256);
+        var cells = cmd.Int("--cells", "scrna cells.", 8509, 20);
+        var genes = cmd.Int("--genes", "scrna genes.", 5216, 3);
+        var integration = cmd.Integration();
+        var atlasCells = cmd.Int("--atlas-cells", "atlas: cells.", 200_000, 10);
+        var atlasGenes = cmd.Int("--atlas-genes", "atlas: genes.", 20_000, 3);
+        var atlasDensity = cmd.Double("--atlas-density", "atlas: fraction of stored (non-zero) counts.", 0.03, 1e-6, 1);
+        var atlasSteps = cmd.Int("--atlas-steps", "atlas: training steps of batch 128.", 50, 1, 1_000_000);
+        var atlasFile = cmd.OptionalString("--atlas-file", "atlas: where to write the .h5ad (default: a temporary file, deleted afterwards).", "PATH");
+        var inProcess = cmd.Flag("--in-process", "Run the cases in this process (peak memory is then cumulative).");
+        var profile = cmd.Flag("--profile", "Instead of the cases: time the parts of one synth training step (decoder, encoder, loss, Adam) over many repetitions.");
+        return cmd.Run(args, stdout, stderr, (p, ct) => RunCore(new Options(p.GetValue(oneCase) ?? p.GetValue(cases)!, p.GetValue(oneCase) is not null,
+            p.GetValue(epochs), p.GetValue(device)!, p.GetValue(threads), p.GetValue(cells), p.GetValue(genes), p.GetValue(integration)!,
+            new AtlasCase.Settings(p.GetValue(atlasCells), p.GetValue(atlasGenes), p.GetValue(atlasDensity), p.GetValue(atlasSteps), p.GetValue(atlasFile)),
+            p.GetValue(inProcess), p.GetValue(profile)), stdout, stderr, ct));
+    }
+
+    private sealed record Options(string Cases, bool Child, int? Epochs, string Device, int? Threads, int Cells, int Genes,
+        string Integration, AtlasCase.Settings Atlas, bool InProcess, bool Profile);
+
+    private static int RunCore(Options o, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var (caseList, child, epochs, device, threads, cells, genes, integration, atlas, inProcess, profile) = o;
+        if (profile)
         {
-            StepProfile.Run(stdout, cl.Get("threads") is null ? 1 : cl.Int("threads", 1, 1, 256), 500, ExampleOptions.Integration(cl));
+            StepProfile.Run(stdout, threads ?? 1, 500, integration);
             return 0;
         }
-        var cases = (cl.Get("case") ?? cl.Get("cases") ?? string.Join(",", DefaultCases))
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var cases = caseList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var c in cases)
             if (!AllCases.Contains(c)) throw new UsageException($"unknown case '{c}' (cases: {string.Join(", ", AllCases)}).");
-        string device = cl.Get("device", "auto");
         Seeding.ResolveDevice(device);
-        int? epochs = cl.Get("epochs") is null ? null : cl.Int("epochs", 1, 1, 100_000);
-        int? threads = cl.Get("threads") is null ? null : cl.Int("threads", 1, 1, 256);
-        int cells = cl.Int("cells", 8509, 20), genes = cl.Int("genes", 5216, 3);
-        string integration = ExampleOptions.Integration(cl);
-        var atlas = new AtlasCase.Settings(cl.Int("atlas-cells", 200_000, 10), cl.Int("atlas-genes", 20_000, 3),
-            cl.Double("atlas-density", 0.03, 1e-6, 1), cl.Int("atlas-steps", 50, 1, 1_000_000), cl.Get("atlas-file"));
 
-        bool child = cl.Get("case") is not null;
-        if (!child && !cl.Flag("in-process") && cases.Length > 0)
+        if (!child && !inProcess && cases.Length > 0)
         {
             foreach (var c in cases)
             {
@@ -149,7 +143,7 @@ public static class BenchmarkCommand
             Seeding.Set(seed);
             model = new BasisDeVAE(DerivSpec.Examples.SingleCell.Scrna.Create(genes), DerivSpec.Examples.SingleCell.Scrna.Defaults, new ModelOptions { Seed = seed });
         }
-        ExampleOptions.ApplyIntegration(model, integration);
+        IntegrationRules.Apply(model, integration);
         using (model)
         {
             // CPU time per epoch next to wall time: on a shared machine wall time includes waiting for a core.

@@ -5,6 +5,7 @@ using System.IO;
 using DerivSpec.Data;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
+using DerivSpec.Tools;
 using TorchSharp;
 
 namespace DerivSpec.Examples.Benchmark;
@@ -20,7 +21,7 @@ internal static class StepProfile
     {
         torch.set_num_threads(threads);
         var (data, model) = BenchmarkCommand.SynthCase(1);
-        ExampleOptions.ApplyIntegration(model, integration);
+        IntegrationRules.Apply(model, integration);
         using var ownedModel = model;
         var module = model.Module;
         module.train();

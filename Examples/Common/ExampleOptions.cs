@@ -6,21 +6,10 @@ using DerivSpec.Tools;
 
 namespace DerivSpec.Examples;
 
-/// <summary>Options several example programs share.</summary>
+/// <summary>Readers behind the data options several example programs share: <c>--labels FILE|var:COLUMN</c> and
+/// <c>--time FILE|obs:COLUMN</c>.</summary>
 public static class ExampleOptions
 {
-    /// <summary>The value of <c>--integration</c> (<see cref="IntegrationRules"/>): "fixed" (default: the shape-preserving
-    /// fixed grid), "gl" or "grid".</summary>
-    public static string Integration(CommandLine cl)
-    {
-        ArgumentNullException.ThrowIfNull(cl);
-        return IntegrationRules.Parse(cl.Get("integration"));
-    }
-
-    /// <summary>Switches <paramref name="model"/>'s derivative decoder to <paramref name="rule"/> (a model without a
-    /// derivative decoder, such as BasisVAE, is left alone).</summary>
-    public static void ApplyIntegration(CollapsedVaeModel model, string rule) => IntegrationRules.Apply(model, rule);
-
     /// <summary>
     /// Per-variable labels (e.g. the true family per gene) for <paramref name="data"/>: <c>var:COLUMN</c> takes a column
     /// of the data's var table (e.g. from an .h5ad), anything else is a file read by <see cref="VectorReaders.ReadLabels"/>.

@@ -112,22 +112,27 @@ public static class ModelRun
     /// <summary>
     /// Trains <paramref name="restarts"/> models made by <paramref name="make"/>(seed) (see
     /// <see cref="Restarts.TrainBest{TModel}"/>) and returns the results of the one with the highest training ELBO;
-    /// with more than one restart the log names each run, its ELBO and the one kept.
+    /// with more than one restart the log names each run, its ELBO and the one kept. <paramref name="useBest"/>, when
+    /// given, gets the kept model before it is disposed (e.g. to score a test split); <paramref name="scores"/> receives
+    /// every run's training ELBO in order.
     /// </summary>
     public static FitResult FitBest(Func<long, CollapsedVaeModel> make, AnnData data, TrainOptions options, int restarts,
-        TextWriter? log, string label, int every = 50)
+        TextWriter? log, string label, int every = 50, Action<CollapsedVaeModel>? useBest = null, ICollection<RestartScore>? scores = null)
     {
         ArgumentNullException.ThrowIfNull(make);
         var results = new Dictionary<CollapsedVaeModel, (FitResult Fit, int Run)>(ReferenceEqualityComparer.Instance);
-        var scores = new List<RestartScore>();
+        var runScores = new List<RestartScore>();
         using var best = Restarts.TrainBest(make, data, options, restarts, (m, o) =>
         {
             int run = results.Count + 1;
             results[m] = (Fit(m, data, o, log, restarts > 1 ? $"{label} run {run}/{restarts}" : label, every), run);
-        }, scores);
+        }, runScores);
         var (kept, keptRun) = results[best];
         if (restarts > 1)
-            log?.WriteLine($"  {label}: training ELBO per run {string.Join(", ", scores.Select(s => s.Elbo.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}; kept run {keptRun}");
+            log?.WriteLine($"  {label}: training ELBO per run {string.Join(", ", runScores.Select(s => s.Elbo.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}; kept run {keptRun}");
+        if (scores is not null)
+            foreach (var s in runScores) scores.Add(s);
+        useBest?.Invoke(best);
         return kept;
     }
 

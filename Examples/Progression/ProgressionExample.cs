@@ -22,41 +22,36 @@ public static class ProgressionExample
 {
     private const string Name = "progression";
 
-    private const string Usage = """
-        usage: dotnet run --project Examples/Progression -c Release -- [options]
-
-          --seed N        seed of the simulated data, the splits and the models (default 1)
-          --splits N      random 80/20 train/test splits (default 10, the paper's)
-          --epochs N      epochs per model (default 50, the paper's)
-          --samples N     simulated samples (default 2000; OASIS-3 had 2047)
-          --data PATH     your own data instead of the simulation: a table (.csv/.tsv, samples in rows, features in
-                          columns, header optional), .h5ad, .mtx or a 10x folder
-          --out DIR       output folder (default out/progression); written only when the run succeeds
-          --device D      auto | cpu | cuda | cuda:N (default auto)
-          --threads N     torch CPU threads (default 1)
-          --batch N       minibatch size (default 32)
-          --elbo-samples N  z draws per test sample for the ELBO (default 10)
-          --quiet         no per-split progress
-        """;
-
     /// <summary>Entry point used by Program and by the smoke test.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
-        CommandHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var cmd = new ExampleCommand(Name,
+            "The paper's §5.2 protocol (Table 2 analog): decreasing DeVAE, VAE and linear VAE over random 80/20 splits, scored by test " +
+            "log p(X|Z) and ELBO.\nRun it with: dotnet run --project Examples/Progression -c Release -- [options]");
+        var seed = cmd.Int("--seed", "Seed of the simulated data, the splits and the models.", 1, 0);
+        var splits = cmd.Int("--splits", "Random 80/20 train/test splits (the paper's 10).", 10, 1, 1000);
+        var epochs = cmd.Int("--epochs", "Epochs per model (the paper's 50).", 50, 1, 100_000);
+        var samples = cmd.Int("--samples", "Simulated samples (OASIS-3 had 2047).", 2000, 20, 10_000_000);
+        var data = cmd.OptionalString("--data", "Your own data instead of the simulation: a table (.csv/.tsv, samples in rows, features in columns, header optional), .h5ad, .mtx or a 10x folder.", "PATH");
+        var outDir = cmd.String("--out", "Output folder; written only when the run succeeds.", Path.Combine("out", "progression"), "DIR");
+        var device = cmd.Device();
+        var threads = cmd.Int("--threads", "torch CPU threads.", 1, 1, 256);
+        var batch = cmd.Int("--batch", "Minibatch size.", 32, 1, 1 << 20);
+        var elbo = cmd.Int("--elbo-samples", "z draws per test sample for the ELBO.", 10, 1, 10_000);
+        var quiet = cmd.Flag("--quiet", "No per-split progress.");
+        return cmd.Run(args, stdout, stderr, (p, ct) => RunCore(new Options(p.GetValue(seed), p.GetValue(splits), p.GetValue(epochs),
+            p.GetValue(samples), p.GetValue(threads), p.GetValue(batch), p.GetValue(elbo), p.GetValue(device)!, p.GetValue(outDir)!,
+            p.GetValue(data), p.GetValue(quiet)), stdout, stderr, ct));
+    }
+
+    private sealed record Options(int Seed, int Splits, int Epochs, int Samples, int Threads, int Batch, int ElboSamples,
+        string Device, string OutDir, string? DataPath, bool Quiet);
 
     private sealed record Score(int Split, string Model, double LogLik, double Elbo, double SecondsPerEpoch);
 
-    private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static int RunCore(Options o, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var cl = CommandLine.Parse(args,
-            new[] { "seed", "splits", "epochs", "samples", "data", "out", "device", "threads", "batch", "elbo-samples" },
-            new[] { "quiet" });
-        if (cl.Help) { stdout.WriteLine(Usage); return 0; }
-        int seed = cl.Int("seed", 1, 0), splits = cl.Int("splits", 10, 1, 1000), epochs = cl.Int("epochs", 50, 1, 100_000);
-        int samples = cl.Int("samples", 2000, 20, 10_000_000), threads = cl.Int("threads", 1, 1, 256), batch = cl.Int("batch", 32, 1, 1 << 20);
-        int elboSamples = cl.Int("elbo-samples", 10, 1, 10_000);
-        string device = cl.Get("device", "auto"), outDir = cl.Get("out", Path.Combine("out", "progression"));
-        string? dataPath = cl.Get("data");
-        bool quiet = cl.Flag("quiet");
+        var (seed, splits, epochs, samples, threads, batch, elboSamples, device, outDir, dataPath, quiet) = o;
 
         AnnData table;
         string description;

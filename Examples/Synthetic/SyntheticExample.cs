@@ -33,57 +33,40 @@ public static class SyntheticExample
     /// <summary>Default of --restarts (see <see cref="Restarts.TrainBest{TModel}"/>).</summary>
     private const int DefaultRestarts = 3;
 
-    private const string Usage = """
-        usage: dotnet run --project Examples/Synthetic -c Release -- [options]
-
-          --seed N|A-B|A,B,..  seed(s) of data, initialisation and training (default 1); several seeds give a table
-          --epochs N           training epochs (default 300, the paper's)
-          --out DIR            output folder (default out/synthetic); written only when the run succeeds
-          --device D           auto | cpu | cuda | cuda:N (default auto)
-          --threads N          torch CPU threads (default 1: at batch 32 the ops are too small to gain from more)
-          --batch N            minibatch size (default 32, the paper's)
-          --data PATH          your own data instead of the simulated data: a table (.csv/.tsv, samples in rows,
-                               features in columns, header and sample-name column optional), .h5ad, .mtx or a 10x folder
-          --labels FILE|var:C  true family per feature, one per line (or column C of the data's var table), to score ARI
-          --time FILE|obs:C    true pseudotime per sample, one per line (or numeric column C of the data's obs table),
-                               to score Spearman and to form the low/high-z subsets
-          --anneal F           raise β and γ linearly over the first fraction F of training (default: paper.dspec's, 0)
-          --assign-warmup F    keep the family probabilities phi uniform (xi not trained) for the first fraction F of
-                               training while the family curves learn their shapes (default 0 = off)
-          --assign-lr F        learning-rate factor of the assignment logits xi (default 1)
-          --restarts R         train each model R times from different seeds and keep the run with the highest
-                               training ELBO (no labels used; default 3)
-          --no-baseline        skip BasisVAE
-          --full-only          train on the full data only (skip the low/high-z subset fits)
-          --quiet              no per-epoch progress
-        """;
-
     /// <summary>Entry point used by Program and by the smoke test.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
-        CommandHost.Run(Name, ct => RunCore(args, stdout, stderr, ct), stderr);
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var cmd = new ExampleCommand(Name,
+            "The paper's synthetic experiment (Table 1, Fig. 4): BasisDeVAE with paper.dspec's three families and the BasisVAE baseline, " +
+            "on the full data and the low-z/high-z subsets.\nRun it with: dotnet run --project Examples/Synthetic -c Release -- [options]");
+        var seeds = cmd.IntList("--seed", "Seed(s) of data, initialisation and training; several seeds give a table.", new[] { 1 }, 0, int.MaxValue);
+        var epochs = cmd.Int("--epochs", "Training epochs (the paper's 300).", 300, 1, 100_000);
+        var outDir = cmd.String("--out", "Output folder; written only when the run succeeds.", Path.Combine("out", "synthetic"), "DIR");
+        var device = cmd.Device();
+        var threads = cmd.Int("--threads", "torch CPU threads (at batch 32 the ops are too small to gain from more).", 1, 1, 256);
+        var batch = cmd.Int("--batch", "Minibatch size (the paper's 32).", 32, 1, 1 << 20);
+        var data = cmd.OptionalString("--data", "Your own data instead of the simulated data: a table (.csv/.tsv, samples in rows, features in columns, header and sample-name column optional), .h5ad, .mtx or a 10x folder.", "PATH");
+        var labels = cmd.OptionalString("--labels", "True family per feature, one per line (or var:C, column C of the data's var table), to score ARI.", "FILE|var:C");
+        var time = cmd.OptionalString("--time", "True pseudotime per sample, one per line (or obs:C, numeric column C of the data's obs table), to score Spearman and to form the low/high-z subsets.", "FILE|obs:C");
+        var anneal = cmd.OptionalDouble("--anneal", "Raise β and γ linearly over the first fraction F of training (default: paper.dspec's, 0).", 0, 1);
+        var warmup = cmd.Double("--assign-warmup", "Keep the family probabilities φ uniform (ξ not trained) for the first fraction F of training while the family curves learn their shapes (0 = off).", DefaultAssignWarmup, 0, 1);
+        var assignLr = cmd.Double("--assign-lr", "Learning-rate factor of the assignment logits ξ.", 1.0, 1e-6, 1e6);
+        var restarts = cmd.Int("--restarts", "Train each model N times from different seeds and keep the run with the highest training ELBO (no labels used).", DefaultRestarts, 1, 1000);
+        var noBaseline = cmd.Flag("--no-baseline", "Skip BasisVAE.");
+        var fullOnly = cmd.Flag("--full-only", "Train on the full data only (skip the low/high-z subset fits).");
+        var quiet = cmd.Flag("--quiet", "No per-epoch progress.");
+        return cmd.Run(args, stdout, stderr, (p, ct) => RunCore(new Options(p.GetValue(seeds)!, p.GetValue(epochs), p.GetValue(outDir)!,
+            p.GetValue(device)!, p.GetValue(threads), p.GetValue(batch), p.GetValue(data), p.GetValue(labels), p.GetValue(time),
+            !p.GetValue(noBaseline), p.GetValue(quiet), p.GetValue(anneal), p.GetValue(warmup), p.GetValue(fullOnly), p.GetValue(assignLr),
+            p.GetValue(restarts)), stdout, stderr, ct));
+    }
 
     private sealed record Options(int[] Seeds, int Epochs, string Out, string Device, int Threads, int Batch,
         string? Data, string? Labels, string? Time, bool Baseline, bool Quiet, double? Anneal, double AssignWarmup, bool FullOnly, double AssignLr,
         int Restarts);
 
-    private static Options ParseOptions(string[] args)
+    private static int RunCore(Options o, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var cl = CommandLine.Parse(args,
-            new[] { "seed", "epochs", "out", "device", "threads", "batch", "data", "labels", "time", "anneal", "assign-warmup", "assign-lr", "restarts" },
-            new[] { "no-baseline", "quiet", "full-only" });
-        if (cl.Help) return null!;
-        int threads = cl.Int("threads", 1, 1, 256);
-        return new Options(cl.Ints("seed", new[] { 1 }, 0, int.MaxValue), cl.Int("epochs", 300, 1, 100_000),
-            cl.Get("out", Path.Combine("out", "synthetic")), cl.Get("device", "auto"), threads, cl.Int("batch", 32, 1, 1 << 20),
-            cl.Get("data"), cl.Get("labels"), cl.Get("time"), !cl.Flag("no-baseline"), cl.Flag("quiet"),
-            cl.Get("anneal") is null ? null : cl.Double("anneal", 0, 0, 1), cl.Double("assign-warmup", DefaultAssignWarmup, 0, 1),
-            cl.Flag("full-only"), cl.Double("assign-lr", 1.0, 1e-6, 1e6), cl.Int("restarts", DefaultRestarts, 1, 1000));
-    }
-
-    private static int RunCore(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
-    {
-        var o = ParseOptions(args);
-        if (o is null) { stdout.WriteLine(Usage); return 0; }
         if (o.Data is null && (o.Labels is not null || o.Time is not null))
             throw new UsageException("--labels and --time describe --data; give --data too (the simulated data has its own truth).");
 

@@ -125,11 +125,51 @@ public sealed class ExampleSmokeTests : IDisposable
             Assert.Contains("<svg", File.ReadAllText(Path.Combine(outDir, f + ".svg")));
         }
         Assert.True(File.Exists(Path.Combine(outDir, "results.h5ad")));
-        Assert.Contains("Gauss-Legendre", stdout);
+        Assert.Contains("integration rule", stdout);
+        Assert.Contains("shape-preserving fixed grid (fixed)", stdout);   // the default rule, named as used
+        Assert.DoesNotContain("Gauss-Legendre", stdout);
+        // One epoch of one step cannot move φ from uniform: the run says so instead of printing silently.
+        Assert.Contains("singlecell: warning: training evidently failed: φ is still near uniform", stderr);
+        Assert.Contains("--restarts", stderr);
+        // Every cell, train and test, in the input's order, with its split.
+        var cellLines = File.ReadAllLines(Path.Combine(outDir, "cells.csv"));
+        Assert.Equal("cell,split,t,z", cellLines[0]);
+        Assert.Equal(121, cellLines.Length);
+        Assert.Equal(12, Array.FindAll(cellLines, l => l.Split(',')[1] == "test").Length);
+        Assert.Equal(108, Array.FindAll(cellLines, l => l.Split(',')[1] == "train").Length);
+        Assert.All(cellLines[1..], l => Assert.True(double.IsFinite(double.Parse(l.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture)), l));
+        // Both family ARIs (the simulation knows the families), all genes first, and both in metrics.csv.
+        int all = stdout.IndexOf("ARI(families, truth), all genes", StringComparison.Ordinal);
+        int half = stdout.IndexOf("ARI, better-expressed half", StringComparison.Ordinal);
+        Assert.True(all >= 0 && half > all, stdout);
+        Assert.Contains("(15 genes with the larger mean count)", stdout);
+        var metrics = File.ReadAllLines(Path.Combine(outDir, "metrics.csv"));
+        var columns = metrics[0].Split(',');
+        var values = metrics[1].Split(',');
+        Assert.NotEqual("", values[Array.IndexOf(columns, "ari")]);
+        Assert.NotEqual("", values[Array.IndexOf(columns, "ari_better_half")]);
+        Assert.Equal("fixed", values[Array.IndexOf(columns, "integration")]);
 
         var grid = Run(SingleCellExample.Run, "--cells", "120", "--genes", "30", "--epochs", "1", "--integration", "grid", "--out", Path.Combine(_dir, "scg"), "--quiet");
         Assert.True(grid.Code == 0, grid.Err);
         Assert.Contains("shared grid", grid.Out);
+
+        var restarts = Run(SingleCellExample.Run, "--cells", "120", "--genes", "30", "--epochs", "1", "--restarts", "2", "--assign-warmup", "0",
+            "--threads", "1", "--out", Path.Combine(_dir, "scrs"), "--quiet");
+        Assert.True(restarts.Code == 0, restarts.Err);
+        Assert.Matches(@"training ELBO per run +-?[0-9]+\.[0-9], -?[0-9]+\.[0-9]; kept run [12] of 2", restarts.Out);
+        Assert.Matches(@"assignment warm-up \(of steps\) +0\.00", restarts.Out);
+        var badWarmup = Run(SingleCellExample.Run, "--assign-warmup", "1.5", "--out", Path.Combine(_dir, "scw"));
+        Assert.Equal(2, badWarmup.Code);
+        Assert.Contains("--assign-warmup: 1.5 is outside 0..1", badWarmup.Err);
+        var typo = Run(SingleCellExample.Run, "--restart", "2", "--out", Path.Combine(_dir, "scw"));
+        Assert.Equal(2, typo.Code);
+        Assert.Contains("Did you mean --restarts?", typo.Err);
+        var help = Run(SingleCellExample.Run, "--help");
+        Assert.Equal(0, help.Code);
+        foreach (var option in new[] { "--restarts", "--assign-warmup", "--simulator", "--write-h5ad", "--labels", "--layer", "--threads" })
+            Assert.Contains(option, help.Out);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "scw")));
         var badRule = Run(SingleCellExample.Run, "--integration", "simpson", "--out", Path.Combine(_dir, "scr"));
         Assert.Equal(2, badRule.Code);
         Assert.Contains("--integration: 'simpson'", badRule.Err);
@@ -158,7 +198,9 @@ public sealed class ExampleSmokeTests : IDisposable
         var r = Run(SingleCellExample.Run, "--data", h5, "--labels", "var:family", "--time", "obs:time", "--epochs", "1", "--out", outDir, "--quiet");
         Assert.True(r.Code == 0, r.Err);
         Assert.Contains("sparse", r.Out);
-        Assert.Contains("ARI(families, truth)", r.Out);
+        Assert.Contains("ARI(families, truth), all genes", r.Out);
+        Assert.Contains("ARI, better-expressed half", r.Out);
+        Assert.Equal(121, File.ReadAllLines(Path.Combine(outDir, "cells.csv")).Length);   // train and test cells
         Assert.Contains("|Spearman(μ_z, t)|", r.Out);
         var results = H5adReader.Read(Path.Combine(outDir, "results.h5ad"));
         Assert.Equal(108, results.ObsCount);   // the training cells (90 %)
