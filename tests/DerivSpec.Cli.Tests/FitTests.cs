@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Xunit;
@@ -263,6 +264,10 @@ public sealed class FitTests
             if (line.Contains("epoch ", StringComparison.Ordinal)) break;
             if (watch.Elapsed > TimeSpan.FromMinutes(3)) break;
         }
+        // Signal a second after the first progress line, with training well under way (once, in a full CI run under
+        // heavy load, a SIGINT sent right at the first line did not end the run within a minute; the failure message
+        // now carries stderr to tell why if it happens again).
+        Thread.Sleep(TimeSpan.FromSeconds(1));
         Assert.True(line is not null && line.Contains("epoch ", StringComparison.Ordinal), $"no progress line:\n{seen}\n{(p.HasExited ? stderr.Result : "")}");
         using (var kill = Process.Start(new ProcessStartInfo("kill", new[] { "-" + signal, p.Id.ToString(CultureInfo.InvariantCulture) }) { UseShellExecute = false })!)
             kill.WaitForExit();
@@ -270,7 +275,8 @@ public sealed class FitTests
         if (!p.WaitForExit(TimeSpan.FromMinutes(1)))
         {
             p.Kill(entireProcessTree: true);
-            Assert.Fail($"the run did not end after SIGINT/SIGKILL:\n{seen}");
+            p.WaitForExit();
+            Assert.Fail($"the run did not end after SIG{signal}:\n{seen}{(rest.Wait(TimeSpan.FromSeconds(5)) ? rest.Result : "")}\nstderr:\n{(stderr.Wait(TimeSpan.FromSeconds(5)) ? stderr.Result : "")}");
         }
         Task.WaitAll(rest, stderr);
         return new ToolResult(p.ExitCode, seen + rest.Result, stderr.Result, watch.Elapsed);
