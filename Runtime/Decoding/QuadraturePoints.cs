@@ -134,9 +134,24 @@ public sealed class QuadraturePoints
         // A shape that does not depend on z (made of parameters only) is [P, d]: it is s_p for every sample.
         if (shape.dim() == 2) shape = shape.unsqueeze(0);
         if (shape.dim() != 3) return x0 + shape;
-        // Σ_p over the latent dimension; for P = 1 a view.
-        var s = shape.shape[1] == 1 ? shape.squeeze(1) : shape.sum(dim: 1);
-        return x0 + s;
+        return x0 + SumOverLatent(shape, 1);
+    }
+
+    /// <summary>
+    /// Σ_p s_p over the latent coordinates (dimension <paramref name="dim"/> of <paramref name="shape"/>); for P = 1 a
+    /// view. For P &gt; 1 each term is first saturated to ±(largest finite value of the dtype)/(2P). One coordinate's term
+    /// may be +∞ where another's is −∞ (each a value beyond the float range, e.g. exp of a large integral), and their sum
+    /// would be ∞ − ∞ = NaN; with finite terms of at most that size no partial sum can overflow, in any order of
+    /// summation. Saturation is nondecreasing, so monotonicity and unimodality in each coordinate are kept, and it changes
+    /// only values that are beyond the float range already (≈ 8.5e37 in float32 for P = 2).
+    /// </summary>
+    internal static Tensor SumOverLatent(Tensor shape, long dim)
+    {
+        long p = shape.shape[dim];
+        if (p == 1) return shape.squeeze(dim);
+        double largest = shape.dtype == ScalarType.Float64 ? double.MaxValue : float.MaxValue;
+        double bound = largest / (2.0 * p);
+        return shape.clamp(-bound, bound).sum(dim: dim);
     }
 
     /// <summary>All families assembled and stacked: [B, K, d]. <paramref name="values"/>[k] is family k's shape s
@@ -168,7 +183,7 @@ public sealed class QuadraturePoints
         if (fused)
         {
             var s = stack(values, dim: 1);                           // [B, K, P, d]
-            s = p == 1 ? s.squeeze(2) : s.sum(dim: 2);               // Σ_p
+            s = SumOverLatent(s, 2);                                 // Σ_p
             return s + _decoder.FeatureRawRows(firstRow, k);          // + x0 [K, d]
         }
         var assembled = new Tensor[k];

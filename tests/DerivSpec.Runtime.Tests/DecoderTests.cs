@@ -88,6 +88,35 @@ public class DecoderTests
         Assert.True(fall.max().item<double>() < 0, $"the decreasing family rises by {fall.max().item<double>()}");
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32, 1e38)]
+    [InlineData(ScalarType.Float64, 1e308)]
+    public void TermsOfDifferentLatentCoordinatesNeverMeetAsInfinityMinusInfinity(ScalarType dtype, double height)
+    {
+        // Plane.dspec: x = tanh(x0 + s(z1) + s(z2)) with s(z) = ∫₀ᶻ softplus(net), declared increasing and bounded. With
+        // the network's output at `height` everywhere, s(z) is beyond the float range for |z| ≥ 4: +∞ for z1 ≥ 4 and −∞
+        // for z2 = −10. Summed as they are, the two give NaN (the refuter's counted violation, stop 14); the decoder
+        // saturates each coordinate's term first, so every value is finite and the curve in z1 still never falls.
+        using var scope = torch.NewDisposeScope();
+        var dec = Plane.Create(1, dtype: dtype);
+        using var _ = torch.no_grad();
+        var weights = dec.named_parameters().Where(p => p.name.StartsWith("net_w", StringComparison.Ordinal)).ToList();
+        var biases = dec.named_parameters().Where(p => p.name.StartsWith("net_b", StringComparison.Ordinal)).ToList();
+        weights[^1].parameter.zero_();
+        biases[^1].parameter.fill_(height);
+        var z1 = torch.linspace(-10, 10, 401, dtype: dtype);
+        var z = torch.stack(new[] { z1, torch.full(401, -10.0, dtype: dtype) }, dim: 1);   // [401, 2]
+        var x = dec.forward(z).select(1, 0).select(1, 0);                                     // [401]
+        var values = x.to(ScalarType.Float64).data<double>().ToArray();
+        var grid = z1.to(ScalarType.Float64).data<double>().ToArray();
+        Assert.All(values, v => Assert.False(double.IsNaN(v), "x is NaN somewhere on the line"));
+        for (int i = 1; i < values.Length; i++)
+            Assert.True(values[i] >= values[i - 1], $"x falls from {values[i - 1]} to {values[i]} at z1 = {grid[i]}");
+        // Not vacuous: the line starts at tanh(−big) = −1 and rises where s(z1) reaches the top.
+        Assert.Equal(-1.0, values[0], 6);
+        Assert.True(values[^1] > values[0], "the line is flat: the network setting did not take effect");
+    }
+
     [Fact]
     public void BasisVaeDecoderComputesLambdaTimesShiftedBasis()
     {
