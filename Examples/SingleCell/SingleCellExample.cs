@@ -186,12 +186,15 @@ public static class SingleCellExample
         if (labels is not null) header.Add("truth");
         header.Add("family");
         header.AddRange(fit.FamilyNames.Select(f => "phi_" + f));
+        header.Add("mean_count");
+        var columnSums = ColumnSums(trainData.X);
         CsvWriter.Write(output.PathFor("genes.csv"), header, Enumerable.Range(0, geneNames.Count).Select(j =>
         {
             var row = new List<string> { geneNames[j] };
             if (labels is not null) row.Add(labels[j]);
             row.Add(fit.AssignedNames[j]);
             for (int k = 0; k < fit.FamilyNames.Count; k++) row.Add(CsvWriter.Format(fit.Phi[j, k]));
+            row.Add(CsvWriter.Format(columnSums[j] / trainData.X.Rows));
             return (IReadOnlyList<string>)row;
         }));
         // Every cell in the input's order: the training cells' z from training, the test cells' z from the kept model's
