@@ -179,6 +179,10 @@ public static class SingleCellExample
         if (rho is double r) stdout.WriteLine(FormattableString.Invariant($"  {"|Spearman(μ_z, t)| (train)",-32} {r,12:F3}"));
         var famCounts = fit.AssignedNames.GroupBy(x => x).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
         stdout.WriteLine($"  genes per family: {string.Join(", ", famCounts)}");
+        var deciles = ExpressionGroups.ByMean(ColumnSums(trainData.X).Select(s => s / trainData.ObsCount).ToArray());
+        var confident = ExpressionGroups.Confident(fit.Phi, ConfidentPhi);
+        double? ariConfident = labels is null ? null : ExpressionGroups.SubsetAri(labels, fit.Assignments, confident);
+        if (labels is not null) PrintDecileAris(stdout, deciles, labels, fit.Assignments, confident.Length, ariConfident, geneNames.Count);
         WarnIfFailed(fit, stderr);
 
         // outputs
@@ -204,18 +208,54 @@ public static class SingleCellExample
                 ? new[] { c.Name, c.Split, CsvWriter.Format(c.Z) }
                 : new[] { c.Name, c.Split, CsvWriter.Format(time[c.Row]), CsvWriter.Format(c.Z) })));
         CsvWriter.Write(output.PathFor("metrics.csv"),
-            new[] { "s_per_epoch", "test_log_likelihood", "test_elbo", "ari", "ari_better_half", "abs_spearman", "epochs", "batch", "restarts", "kept_run", "assign_warmup", "integration" },
+            new[] { "s_per_epoch", "test_log_likelihood", "test_elbo", "ari", "ari_better_half", "abs_spearman", "epochs", "batch", "restarts", "kept_run", "assign_warmup", "integration", "ari_confident", "confident_genes" },
             new[] { new[] { CsvWriter.Format(fit.SecondsPerEpoch), CsvWriter.Format(test.LogLikelihood), CsvWriter.Format(test.Elbo),
                 ari is double x ? CsvWriter.Format(x) : "", ariExpressed is double xe ? CsvWriter.Format(xe) : "", rho is double y ? CsvWriter.Format(y) : "",
                 epochs.ToString(CultureInfo.InvariantCulture), batch.ToString(CultureInfo.InvariantCulture),
                 restarts.ToString(CultureInfo.InvariantCulture), keptRun.ToString(CultureInfo.InvariantCulture),
-                CsvWriter.Format(assignWarmup), integration } });
+                CsvWriter.Format(assignWarmup), integration, ariConfident is double xc ? CsvWriter.Format(xc) : "",
+                confident.Length.ToString(CultureInfo.InvariantCulture) } });
+        CsvWriter.Write(output.PathFor("ari_by_decile.csv"), new[] { "decile", "min_mean", "max_mean", "genes", "ari" },
+            deciles.Select(g => (IReadOnlyList<string>)new[]
+            {
+                g.Number.ToString(CultureInfo.InvariantCulture), g.Genes.Length == 0 ? "" : CsvWriter.Format(g.MinMean),
+                g.Genes.Length == 0 ? "" : CsvWriter.Format(g.MaxMean), g.Genes.Length.ToString(CultureInfo.InvariantCulture),
+                labels is not null && ExpressionGroups.SubsetAri(labels, fit.Assignments, g.Genes) is double ag ? CsvWriter.Format(ag) : "",
+            }));
         ResultsWriter.WriteH5ad(output.PathFor("results.h5ad"), trainData, fit.ToResults());
         WriteFigures(fit, geneNames, labels, time is null ? null : trainRows.Select(i => time[i]).ToArray(), output);
         output.Commit();
         stdout.WriteLine($"results written to {output.Destination}");
         return 0;
     }
+
+    /// <summary>A gene's family call counts as confident when its largest φ exceeds this.</summary>
+    internal const double ConfidentPhi = 0.99;
+
+    /// <summary>
+    /// The family ARI per decile of genes by mean count over the training cells (a Markdown table: decile, mean-count
+    /// range, genes, ARI; "–" where a decile has fewer than two genes) and over the genes whose largest φ exceeds
+    /// <see cref="ConfidentPhi"/>, with how many they are.
+    /// </summary>
+    private static void PrintDecileAris(TextWriter stdout, GeneGroup[] deciles, string[] labels, int[] assignments,
+        int confidentGenes, double? ariConfident, int genes)
+    {
+        stdout.WriteLine("  ARI by expression decile (genes by mean count over the training cells, lowest first):");
+        stdout.WriteLine("  | decile | mean count | genes | ARI |");
+        stdout.WriteLine("  |---|---|---|---|");
+        foreach (var g in deciles)
+        {
+            var ari = ExpressionGroups.SubsetAri(labels, assignments, g.Genes);
+            string range = g.Genes.Length == 0 ? "–" : $"{MeanCount(g.MinMean)}–{MeanCount(g.MaxMean)}";
+            stdout.WriteLine(FormattableString.Invariant($"  | {g.Number} | {range} | {g.Genes.Length} | {(ari is double a ? a.ToString("F3", CultureInfo.InvariantCulture) : "–")} |"));
+        }
+        stdout.WriteLine(FormattableString.Invariant(
+            $"  {"ARI, genes with max φ > " + ConfidentPhi.ToString(CultureInfo.InvariantCulture),-32} {(ariConfident is double c ? c.ToString("F3", CultureInfo.InvariantCulture) : "–"),12}   ({confidentGenes} of {genes} genes)"));
+    }
+
+    /// <summary>A mean count as printed: whole numbers from 100 on, one decimal from 10, two from 1, three below (never an exponent).</summary>
+    internal static string MeanCount(double v) =>
+        v.ToString(Math.Abs(v) >= 100 ? "F0" : Math.Abs(v) >= 10 ? "F1" : Math.Abs(v) >= 1 ? "F2" : "F3", CultureInfo.InvariantCulture);
 
     /// <summary>The integration rule in words, as printed.</summary>
     private static string RuleName(string rule) => rule switch

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using DerivSpec.Data;
 using DerivSpec.Examples.Progression;
 using DerivSpec.Examples.SingleCell;
@@ -149,6 +150,16 @@ public sealed class ExampleSmokeTests : IDisposable
         Assert.NotEqual("", values[Array.IndexOf(columns, "ari")]);
         Assert.NotEqual("", values[Array.IndexOf(columns, "ari_better_half")]);
         Assert.Equal("fixed", values[Array.IndexOf(columns, "integration")]);
+        // ARI per decile of genes by mean count (10 rows of 3 genes here) after the existing lines, then the confident genes.
+        int deciles = stdout.IndexOf("ARI by expression decile", StringComparison.Ordinal);
+        Assert.True(deciles > half, stdout);
+        Assert.Equal(10, System.Text.RegularExpressions.Regex.Matches(stdout, @"(?m)^  \| ([1-9]|10) \| [0-9.]+–[0-9.]+ \| 3 \| (-?[0-9]\.[0-9]{3}|–) \|$").Count);
+        Assert.Matches(@"ARI, genes with max φ > 0\.99 +(-?[0-9]\.[0-9]{3}|–) +\([0-9]+ of 30 genes\)", stdout);
+        var decileLines = File.ReadAllLines(Path.Combine(outDir, "ari_by_decile.csv"));
+        Assert.Equal("decile,min_mean,max_mean,genes,ari", decileLines[0]);
+        Assert.Equal(11, decileLines.Length);
+        Assert.Equal(30, decileLines[1..].Sum(l => int.Parse(l.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.NotEqual("", values[Array.IndexOf(columns, "confident_genes")]);
 
         var grid = Run(SingleCellExample.Run, "--cells", "120", "--genes", "30", "--epochs", "1", "--integration", "grid", "--out", Path.Combine(_dir, "scg"), "--quiet");
         Assert.True(grid.Code == 0, grid.Err);
