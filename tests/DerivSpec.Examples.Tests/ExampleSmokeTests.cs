@@ -193,6 +193,33 @@ public sealed class ExampleSmokeTests : IDisposable
     }
 
     [Fact]
+    public void SingleCellCompareTrainsTheTable3ModelsOnOneSplit()
+    {
+        var outDir = Path.Combine(_dir, "cmp");
+        var (code, stdout, stderr) = Run(SingleCellExample.Run, "--cells", "120", "--genes", "30", "--epochs", "2", "--restarts", "1",
+            "--compare", "--out", outDir, "--quiet");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("| model | t_train/epoch (s) | CPU s/epoch | test log p(X\\|Z,θ*) | test ELBO | ARI, all genes |", stdout);
+        foreach (var model in new[] { "Linear", "BasisVAE1", "BasisVAE2", "BasisDeVAE", "LinearVAE" })
+            Assert.Matches(@"(?m)^\| " + model + @" \| [0-9]+\.[0-9]{3} \| [0-9]+\.[0-9]{3} \| \**-[0-9]+\.[0-9]\** \| \**-[0-9]+\.[0-9]\** \|", stdout);
+        Assert.Contains("λ ∈ [0.1, 3]", stdout);
+        var lines = File.ReadAllLines(Path.Combine(outDir, "comparison.csv"));
+        Assert.Equal(6, lines.Length);   // header + 5 models
+        var columns = lines[0].Split(',');
+        int ll = Array.IndexOf(columns, "test_log_likelihood"), elbo = Array.IndexOf(columns, "test_elbo");
+        var csv = lines[1..].Select(l => System.Text.RegularExpressions.Regex.Split(l, ",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")).ToArray();
+        Assert.All(csv, r => Assert.True(double.Parse(r[ll], System.Globalization.CultureInfo.InvariantCulture) < 0, r[ll]));
+        Assert.All(csv, r => Assert.True(double.Parse(r[elbo], System.Globalization.CultureInfo.InvariantCulture) < 0, r[elbo]));
+        Assert.All(csv, r => Assert.Equal("12", r[Array.IndexOf(columns, "test_cells")]));
+        // The single-model outputs belong to the single-model run.
+        Assert.False(File.Exists(Path.Combine(outDir, "genes.csv")));
+
+        var withExport = Run(SingleCellExample.Run, "--compare", "--write-h5ad", Path.Combine(_dir, "x.h5ad"));
+        Assert.Equal(2, withExport.Code);
+        Assert.Contains("--compare", withExport.Err);
+    }
+
+    [Fact]
     public void SingleCellWritesItsSimulationAsH5adAndTrainsOnIt()
     {
         var h5 = Path.Combine(_dir, "sim.h5ad");
