@@ -64,23 +64,25 @@ public static class SingleCellExample
         var integration = cmd.Add(CommonOptions.Integration());
         integration.Description = "Integration rule: fixed = the shape-preserving rule, the default (the net runs at 513 fixed knots, whatever the batch; the only rule that keeps proven shapes); gl = the paper's per-sample Gauss-Legendre rule (batch × 15 points); grid = one grid shared by the batch, Hermite read-off (257 points).";
         var quiet = cmd.Flag("--quiet", "No per-epoch progress.");
+        var compare = cmd.Flag("--compare", "Table 3 analog (the paper's §5.3): train Linear (BasisVAE with linear basis functions), BasisVAE1 (λ in [0.25, 1.75]), BasisVAE2 (λ in [0.1, 3]), BasisDeVAE and a linear VAE on the same data, split and seed with the same settings; print time per epoch, test log p(X|Z,θ*) and test ELBO (and the ARIs, |ρ| when known) as a Markdown table and write comparison.csv.");
         return cmd.Run(args, stdout, stderr, (p, ct) => RunCore(new Options(p.GetValue(seed), p.GetValue(epochs), p.GetValue(batch),
             p.GetValue(restarts), p.GetValue(warmup), p.GetValue(cells), p.GetValue(genes), p.GetValue(simulator)!, p.GetValue(data),
             p.GetValue(layer), p.GetValue(labels), p.GetValue(time), p.GetValue(export), p.GetValue(outDir)!, p.GetValue(device)!,
-            p.GetValue(threads), p.GetValue(beta), p.GetValue(integration)!, p.GetValue(quiet)), stdout, stderr, ct));
+            p.GetValue(threads), p.GetValue(beta), p.GetValue(integration)!, p.GetValue(quiet), p.GetValue(compare)), stdout, stderr, ct));
     }
 
     private sealed record Options(int Seed, int Epochs, int Batch, int Restarts, double AssignWarmup, int Cells, int Genes,
         string Simulator, string? DataPath, string? Layer, string? LabelsPath, string? TimePath, string? Export, string OutDir,
-        string Device, int Threads, double? Beta, string Integration, bool Quiet);
+        string Device, int Threads, double? Beta, string Integration, bool Quiet, bool Compare);
 
     private static int RunCore(Options o, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var (seed, epochs, batch, restarts, assignWarmup, cells, genes, simulator, dataPath, layer, labelsPath, timePath, export,
-            outDir, device, threads, beta, integration, quiet) = o;
+            outDir, device, threads, beta, integration, quiet, compare) = o;
         if (dataPath is null && (labelsPath is not null || timePath is not null || layer is not null))
             throw new UsageException("--labels, --time and --layer describe --data; give --data too.");
         if (dataPath is not null && export is not null) throw new UsageException("--write-h5ad writes the simulated counts; it does not go with --data.");
+        if (compare && export is not null) throw new UsageException("--write-h5ad writes the simulated counts and stops; it does not go with --compare.");
 
         AnnData counts;
         string[]? labels;
@@ -139,6 +141,14 @@ public static class SingleCellExample
             Epochs = epochs, BatchSize = batch, Seed = seed, Device = device, Threads = threads, Cancellation = ct, Beta = beta,
             AssignmentWarmup = assignWarmup,
         };
+        if (compare)
+        {
+            ModelComparison.Run(trainData, testData, options, restarts, integration, labels,
+                time is null ? null : trainRows.Select(i => time[i]).ToArray(), stdout, quiet ? null : stderr, output);
+            output.Commit();
+            stdout.WriteLine($"results written to {output.Destination}");
+            return 0;
+        }
         Evaluation test = default!;
         double[] testZ = Array.Empty<double>();
         string modelText = "";
@@ -179,6 +189,10 @@ public static class SingleCellExample
         if (rho is double r) stdout.WriteLine(FormattableString.Invariant($"  {"|Spearman(μ_z, t)| (train)",-32} {r,12:F3}"));
         var famCounts = fit.AssignedNames.GroupBy(x => x).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
         stdout.WriteLine($"  genes per family: {string.Join(", ", famCounts)}");
+        var deciles = ExpressionGroups.ByMean(ColumnSums(trainData.X).Select(s => s / trainData.ObsCount).ToArray());
+        var confident = ExpressionGroups.Confident(fit.Phi, ConfidentPhi);
+        double? ariConfident = labels is null ? null : ExpressionGroups.SubsetAri(labels, fit.Assignments, confident);
+        if (labels is not null) PrintDecileAris(stdout, deciles, labels, fit.Assignments, confident.Length, ariConfident, geneNames.Count);
         WarnIfFailed(fit, stderr);
 
         // outputs
@@ -207,18 +221,54 @@ public static class SingleCellExample
                 ? new[] { c.Name, c.Split, CsvWriter.Format(c.Z) }
                 : new[] { c.Name, c.Split, CsvWriter.Format(time[c.Row]), CsvWriter.Format(c.Z) })));
         CsvWriter.Write(output.PathFor("metrics.csv"),
-            new[] { "s_per_epoch", "test_log_likelihood", "test_elbo", "ari", "ari_better_half", "abs_spearman", "epochs", "batch", "restarts", "kept_run", "assign_warmup", "integration" },
+            new[] { "s_per_epoch", "test_log_likelihood", "test_elbo", "ari", "ari_better_half", "abs_spearman", "epochs", "batch", "restarts", "kept_run", "assign_warmup", "integration", "ari_confident", "confident_genes" },
             new[] { new[] { CsvWriter.Format(fit.SecondsPerEpoch), CsvWriter.Format(test.LogLikelihood), CsvWriter.Format(test.Elbo),
                 ari is double x ? CsvWriter.Format(x) : "", ariExpressed is double xe ? CsvWriter.Format(xe) : "", rho is double y ? CsvWriter.Format(y) : "",
                 epochs.ToString(CultureInfo.InvariantCulture), batch.ToString(CultureInfo.InvariantCulture),
                 restarts.ToString(CultureInfo.InvariantCulture), keptRun.ToString(CultureInfo.InvariantCulture),
-                CsvWriter.Format(assignWarmup), integration } });
+                CsvWriter.Format(assignWarmup), integration, ariConfident is double xc ? CsvWriter.Format(xc) : "",
+                confident.Length.ToString(CultureInfo.InvariantCulture) } });
+        CsvWriter.Write(output.PathFor("ari_by_decile.csv"), new[] { "decile", "min_mean", "max_mean", "genes", "ari" },
+            deciles.Select(g => (IReadOnlyList<string>)new[]
+            {
+                g.Number.ToString(CultureInfo.InvariantCulture), g.Genes.Length == 0 ? "" : CsvWriter.Format(g.MinMean),
+                g.Genes.Length == 0 ? "" : CsvWriter.Format(g.MaxMean), g.Genes.Length.ToString(CultureInfo.InvariantCulture),
+                labels is not null && ExpressionGroups.SubsetAri(labels, fit.Assignments, g.Genes) is double ag ? CsvWriter.Format(ag) : "",
+            }));
         ResultsWriter.WriteH5ad(output.PathFor("results.h5ad"), trainData, fit.ToResults());
         WriteFigures(fit, geneNames, labels, time is null ? null : trainRows.Select(i => time[i]).ToArray(), output);
         output.Commit();
         stdout.WriteLine($"results written to {output.Destination}");
         return 0;
     }
+
+    /// <summary>A gene's family call counts as confident when its largest φ exceeds this.</summary>
+    internal const double ConfidentPhi = 0.99;
+
+    /// <summary>
+    /// The family ARI per decile of genes by mean count over the training cells (a Markdown table: decile, mean-count
+    /// range, genes, ARI; "–" where a decile has fewer than two genes) and over the genes whose largest φ exceeds
+    /// <see cref="ConfidentPhi"/>, with how many they are.
+    /// </summary>
+    private static void PrintDecileAris(TextWriter stdout, GeneGroup[] deciles, string[] labels, int[] assignments,
+        int confidentGenes, double? ariConfident, int genes)
+    {
+        stdout.WriteLine("  ARI by expression decile (genes by mean count over the training cells, lowest first):");
+        stdout.WriteLine("  | decile | mean count | genes | ARI |");
+        stdout.WriteLine("  |---|---|---|---|");
+        foreach (var g in deciles)
+        {
+            var ari = ExpressionGroups.SubsetAri(labels, assignments, g.Genes);
+            string range = g.Genes.Length == 0 ? "–" : $"{MeanCount(g.MinMean)}–{MeanCount(g.MaxMean)}";
+            stdout.WriteLine(FormattableString.Invariant($"  | {g.Number} | {range} | {g.Genes.Length} | {(ari is double a ? a.ToString("F3", CultureInfo.InvariantCulture) : "–")} |"));
+        }
+        stdout.WriteLine(FormattableString.Invariant(
+            $"  {"ARI, genes with max φ > " + ConfidentPhi.ToString(CultureInfo.InvariantCulture),-32} {(ariConfident is double c ? c.ToString("F3", CultureInfo.InvariantCulture) : "–"),12}   ({confidentGenes} of {genes} genes)"));
+    }
+
+    /// <summary>A mean count as printed: whole numbers from 100 on, one decimal from 10, two from 1, three below (never an exponent).</summary>
+    internal static string MeanCount(double v) =>
+        v.ToString(Math.Abs(v) >= 100 ? "F0" : Math.Abs(v) >= 10 ? "F1" : Math.Abs(v) >= 1 ? "F2" : "F3", CultureInfo.InvariantCulture);
 
     /// <summary>The integration rule in words, as printed.</summary>
     private static string RuleName(string rule) => rule switch

@@ -33,7 +33,9 @@ public sealed class DeVAE : CollapsedVaeModel
 /// <summary>The BasisVAE baseline (Märtens &amp; Yau 2020) trained by the same collapsed-VI loss.</summary>
 public sealed class BasisVAE : CollapsedVaeModel
 {
-    /// <summary>Creates the model with <paramref name="families"/> basis MLPs of shape <paramref name="basisNet"/> (null = one hidden layer of 64, tanh).</summary>
+    /// <summary>Creates the model with <paramref name="families"/> basis MLPs of shape <paramref name="basisNet"/> (null = one hidden layer of 64,
+    /// tanh; a shape with no hidden layer gives linear basis functions f_k(z) = w_k·z + b_k, the "Linear" baseline of the paper's §5.3) and the
+    /// bounds on δ and λ of <paramref name="bounds"/> (null = <see cref="BasisVaeBounds.Default"/>, λ ∈ [0.25, 1.75]).</summary>
     public BasisVAE(int features, int families, ModelDefaults defaults, int latentDim = 1, NetworkShape? basisNet = null,
         BasisVaeBounds? bounds = null, ModelOptions? options = null)
         : base(nameof(BasisVAE), Make(features, families, latentDim, basisNet, bounds), defaults, options) { }

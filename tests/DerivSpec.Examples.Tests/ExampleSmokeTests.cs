@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using DerivSpec.Data;
 using DerivSpec.Examples.Progression;
 using DerivSpec.Examples.SingleCell;
@@ -149,6 +150,16 @@ public sealed class ExampleSmokeTests : IDisposable
         Assert.NotEqual("", values[Array.IndexOf(columns, "ari")]);
         Assert.NotEqual("", values[Array.IndexOf(columns, "ari_better_half")]);
         Assert.Equal("fixed", values[Array.IndexOf(columns, "integration")]);
+        // ARI per decile of genes by mean count (10 rows of 3 genes here) after the existing lines, then the confident genes.
+        int deciles = stdout.IndexOf("ARI by expression decile", StringComparison.Ordinal);
+        Assert.True(deciles > half, stdout);
+        Assert.Equal(10, System.Text.RegularExpressions.Regex.Matches(stdout, @"(?m)^  \| ([1-9]|10) \| [0-9.]+–[0-9.]+ \| 3 \| (-?[0-9]\.[0-9]{3}|–) \|$").Count);
+        Assert.Matches(@"ARI, genes with max φ > 0\.99 +(-?[0-9]\.[0-9]{3}|–) +\([0-9]+ of 30 genes\)", stdout);
+        var decileLines = File.ReadAllLines(Path.Combine(outDir, "ari_by_decile.csv"));
+        Assert.Equal("decile,min_mean,max_mean,genes,ari", decileLines[0]);
+        Assert.Equal(11, decileLines.Length);
+        Assert.Equal(30, decileLines[1..].Sum(l => int.Parse(l.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.NotEqual("", values[Array.IndexOf(columns, "confident_genes")]);
 
         var grid = Run(SingleCellExample.Run, "--cells", "120", "--genes", "30", "--epochs", "1", "--integration", "grid", "--out", Path.Combine(_dir, "scg"), "--quiet");
         Assert.True(grid.Code == 0, grid.Err);
@@ -179,6 +190,33 @@ public sealed class ExampleSmokeTests : IDisposable
         Assert.Contains("line 3", bad.Err);
         Assert.Contains("cell 'cell_2' (row 1), gene 'g2' (column 1): 0.5 is not an integer", bad.Err);
         Assert.False(Directory.Exists(Path.Combine(_dir, "sc2")));
+    }
+
+    [Fact]
+    public void SingleCellCompareTrainsTheTable3ModelsOnOneSplit()
+    {
+        var outDir = Path.Combine(_dir, "cmp");
+        var (code, stdout, stderr) = Run(SingleCellExample.Run, "--cells", "120", "--genes", "30", "--epochs", "2", "--restarts", "1",
+            "--compare", "--out", outDir, "--quiet");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("| model | t_train/epoch (s) | CPU s/epoch | test log p(X\\|Z,θ*) | test ELBO | ARI, all genes |", stdout);
+        foreach (var model in new[] { "Linear", "BasisVAE1", "BasisVAE2", "BasisDeVAE", "LinearVAE" })
+            Assert.Matches(@"(?m)^\| " + model + @" \| [0-9]+\.[0-9]{3} \| [0-9]+\.[0-9]{3} \| \**-[0-9]+\.[0-9]\** \| \**-[0-9]+\.[0-9]\** \|", stdout);
+        Assert.Contains("λ ∈ [0.1, 3]", stdout);
+        var lines = File.ReadAllLines(Path.Combine(outDir, "comparison.csv"));
+        Assert.Equal(6, lines.Length);   // header + 5 models
+        var columns = lines[0].Split(',');
+        int ll = Array.IndexOf(columns, "test_log_likelihood"), elbo = Array.IndexOf(columns, "test_elbo");
+        var csv = lines[1..].Select(l => System.Text.RegularExpressions.Regex.Split(l, ",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")).ToArray();
+        Assert.All(csv, r => Assert.True(double.Parse(r[ll], System.Globalization.CultureInfo.InvariantCulture) < 0, r[ll]));
+        Assert.All(csv, r => Assert.True(double.Parse(r[elbo], System.Globalization.CultureInfo.InvariantCulture) < 0, r[elbo]));
+        Assert.All(csv, r => Assert.Equal("12", r[Array.IndexOf(columns, "test_cells")]));
+        // The single-model outputs belong to the single-model run.
+        Assert.False(File.Exists(Path.Combine(outDir, "genes.csv")));
+
+        var withExport = Run(SingleCellExample.Run, "--compare", "--write-h5ad", Path.Combine(_dir, "x.h5ad"));
+        Assert.Equal(2, withExport.Code);
+        Assert.Contains("--compare", withExport.Err);
     }
 
     [Fact]

@@ -159,6 +159,36 @@ public class DecoderTests
     }
 
     [Fact]
+    public void BasisVaeWithoutHiddenLayersHasLinearBasisFunctions()
+    {
+        // The paper's §5.3 "Linear" baseline: BasisVAE whose basis networks have no hidden layer, f_k(z) = w_k·z + b_k,
+        // so location_jk(z) = λ_jk (w_k·(z + δ_jk) + b_k), a straight line in z per feature and family.
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(11);
+        var dec = new BasisVaeDecoder(4, 3, 1, new NetworkShape(Array.Empty<int>(), ActivationKind.Tanh));
+        dec.to(ScalarType.Float64);
+        using (torch.no_grad()) foreach (var p in dec.parameters()) p.normal_();
+        Assert.Equal(4, dec.parameters().Count());   // one weight [K, 1, 1], one bias [K, 1, 1], δ and λ
+        var z = torch.tensor(new double[,] { { -2.0 }, { -0.5 }, { 0.0 }, { 1.0 }, { 3.5 } });
+        var loc = dec.forward(z);                                                  // [5, 3, 4]
+        var delta = dec.Delta().squeeze(-1);                                       // [3, 4]
+        var lambda = dec.Lambda();                                                 // [3, 4]
+        var slope = (dec.forward(torch.ones(1, 1, dtype: ScalarType.Float64)) - dec.forward(torch.zeros(1, 1, dtype: ScalarType.Float64)))[0]; // [3, 4]
+        var atZero = dec.forward(torch.zeros(1, 1, dtype: ScalarType.Float64))[0];
+        for (int b = 0; b < 5; b++)
+        {
+            double zb = z[b, 0].item<double>();
+            Assert.True(torch.allclose(loc[b], atZero + slope * zb, rtol: 1e-12, atol: 1e-12), $"not linear at z = {zb}");
+        }
+        // The slope of feature j in family k is λ_jk · w_k: the ratio slope / λ is one number per family.
+        var w = slope / lambda;
+        Assert.True(torch.allclose(w, w[.., 0..1].expand(3, 4), rtol: 1e-12, atol: 1e-12));
+        // and the shift acts through the intercept: location(0) = λ (w δ + b).
+        var b0 = atZero / lambda - w * delta;
+        Assert.True(torch.allclose(b0, b0[.., 0..1].expand(3, 4), rtol: 1e-12, atol: 1e-12));
+    }
+
+    [Fact]
     public void BasisVaeLogPriorIsNormalDeltaPlusGammaLambda()
     {
         using var scope = torch.NewDisposeScope();
