@@ -50,7 +50,8 @@ public static class BenchmarkCommand
         var atlasSteps = cmd.Int("--atlas-steps", "atlas: training steps of batch 128.", 50, 1, 1_000_000);
         var atlasFile = cmd.OptionalString("--atlas-file", "atlas: where to write the .h5ad (default: a temporary file, deleted afterwards).", "PATH");
         var inProcess = cmd.Flag("--in-process", "Run the cases in this process (peak memory is then cumulative).");
-        var profile = cmd.Flag("--profile", "Instead of the cases: time the parts of one synth training step (decoder, encoder, loss, Adam) over many repetitions.");
+        var profile = cmd.Flag("--profile", "Instead of measuring the cases: time the parts of one training step (decoder, encoder, loss, Adam) over repetitions, " +
+            "for each case of --cases (synth or scrna-B; default synth), and count its forward operators.");
         return cmd.Run(args, stdout, stderr, (p, ct) => RunCore(new Options(p.GetValue(oneCase) ?? p.GetValue(cases)!, p.GetValue(oneCase) is not null,
             p.GetValue(epochs), p.GetValue(device)!, p.GetValue(threads), p.GetValue(cells), p.GetValue(genes), p.GetValue(integration)!,
             new AtlasCase.Settings(p.GetValue(atlasCells), p.GetValue(atlasGenes), p.GetValue(atlasDensity), p.GetValue(atlasSteps), p.GetValue(atlasFile)),
@@ -63,14 +64,17 @@ public static class BenchmarkCommand
     private static int RunCore(Options o, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var (caseList, child, epochs, device, threads, cells, genes, integration, atlas, inProcess, profile) = o;
-        if (profile)
-        {
-            StepProfile.Run(stdout, threads ?? 1, 500, integration);
-            return 0;
-        }
         var cases = caseList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var c in cases)
             if (!AllCases.Contains(c)) throw new UsageException($"unknown case '{c}' (cases: {string.Join(", ", AllCases)}).");
+        if (profile)
+        {
+            // The default case list means "not chosen": profile synth.
+            var profiled = caseList == string.Join(",", DefaultCases) ? new[] { "synth" } : cases;
+            if (profiled.Contains("atlas")) throw new UsageException("--profile: the atlas case has no step profile (synth or scrna-B).");
+            foreach (var c in profiled) StepProfile.Run(stdout, c, threads ?? 1, cells, genes, integration);
+            return 0;
+        }
         Seeding.ResolveDevice(device);
 
         if (!child && !inProcess && cases.Length > 0)
@@ -125,6 +129,14 @@ public static class BenchmarkCommand
         return (data, new BasisDeVAE(DerivSpec.Examples.Synthetic.Paper.Create(d.Features), DerivSpec.Examples.Synthetic.Paper.Defaults, new ModelOptions { Seed = seed }));
     }
 
+    /// <summary>The scrna cases' data (simulated counts, seed <paramref name="seed"/>) and a fresh single-cell model.</summary>
+    internal static (AnnData Data, CollapsedVaeModel Model) ScrnaCase(long seed, int cells, int genes)
+    {
+        var sim = SingleCellData.Generate((int)seed, cells, genes);
+        Seeding.Set(seed);
+        return (sim.Counts, new BasisDeVAE(DerivSpec.Examples.SingleCell.Scrna.Create(genes), DerivSpec.Examples.SingleCell.Scrna.Defaults, new ModelOptions { Seed = seed }));
+    }
+
     private static string Measure(string name, string device, int? epochsArg, int? threadsArg, int cells, int genes, string integration,
         TextWriter log, CancellationToken ct)
     {
@@ -136,13 +148,7 @@ public static class BenchmarkCommand
         AnnData data;
         CollapsedVaeModel model;
         if (synth) (data, model) = SynthCase(seed);
-        else
-        {
-            var sim = SingleCellData.Generate((int)seed, cells, genes);
-            data = sim.Counts;   // dense float32, the only copy: batches are gathered from it per step
-            Seeding.Set(seed);
-            model = new BasisDeVAE(DerivSpec.Examples.SingleCell.Scrna.Create(genes), DerivSpec.Examples.SingleCell.Scrna.Defaults, new ModelOptions { Seed = seed });
-        }
+        else (data, model) = ScrnaCase(seed, cells, genes);   // dense float32, the only copy: batches are gathered from it per step
         IntegrationRules.Apply(model, integration);
         using (model)
         {
