@@ -117,8 +117,6 @@ internal sealed class FixedGrid
     private readonly Tensor _beyondRight; // [B, P, 1]: max(z − t_2N, 0)
     private readonly Tensor _beyondLeft;  // [B, P, 1]: max(t_0 − z, 0)
     private readonly bool _anyBeyond;     // some sample lies beyond [−R, R]
-    private readonly bool _anyOwnZero;    // some own-cell weight is 0 (z on a knot)
-    private readonly bool _anyNoSum;      // some sample has no whole cell between 0 and its cell
 
     /// <summary>The knots as inner points, [1, P, 2N + 1, 1].</summary>
     public Tensor Points { get; }
@@ -170,14 +168,27 @@ internal sealed class FixedGrid
         _outwardRight = tables.OutwardRight;
         _beyondRight = (_z - end).clamp_min(0.0);
         _beyondLeft = (-_z - end).clamp_min(0.0);
-        // One read to the host for the three flags that let Integrate skip work no sample needs (every mask all false):
-        // the masked operations give the same bits as the unmasked ones then, so a sample's value does not depend on
-        // which path its batch takes.
-        using var flags = stack(new[] { z.detach().abs().gt(end).any(), _ownZero.any(), _noSum.any() }).cpu();
-        var f = flags.data<bool>();
-        _anyBeyond = f[0];
-        _anyOwnZero = f[1];
-        _anyNoSum = f[2];
+        _anyBeyond = z.detach().abs().gt(end).any().item<bool>();
+    }
+
+    /// <summary>Read-offs of at least this many elements ([B, P, d]) skip the masks that no sample of the batch needs
+    /// (one more read to the host per pass); smaller ones, bound by per-operation overhead, always take the masked form
+    /// in fewer operations. Every form adds (eL·wL + eR·wR) + c in this order, so the values are the same bits.</summary>
+    internal const long MaskSkippingElements = 1 << 16;
+
+    private bool? _anyOwnZero;   // some own-cell weight is 0 (z on a knot)
+    private bool _anyNoSum;      // some sample has no whole cell between 0 and its cell
+
+    private bool AnyOwnZero
+    {
+        get
+        {
+            if (_anyOwnZero is bool known) return known;
+            using var flags = stack(new[] { _ownZero.any(), _noSum.any() }).cpu();
+            var f = flags.data<bool>();
+            _anyNoSum = f[1];
+            return (_anyOwnZero = f[0]).Value;
+        }
     }
 
     /// <summary>∫₀^z e(τ) dτ for every sample: e at <see cref="Points"/>, [1, P, 2N + 1, d] (or [1, P, 2N + 1, 1]) →
@@ -197,18 +208,27 @@ internal sealed class FixedGrid
         var sums = outward.view(_p * 2, _half, d).cumsum(1).view(_p * 2 * _half, d);
         // No whole cell between 0 and the sample: 0, even when that row is ∞.
         var c = sums.index_select(0, _sumRow).view(_batch, _p, d).mul(_sumCoef);
-        if (_anyNoSum) c = c.masked_fill(_noSum, 0);
         // The sample's own cell; a weight of 0 contributes 0 even when the knot value is infinite. (eL·wL + eR·wR) + c,
-        // in this order, on either path.
+        // in this order, on every path.
         var ends = e.reshape(_p * _knots, d).index_select(0, _ownRows).view(2, _batch, _p, d);
-        var left = ends[0] * _ownWeights[0];
-        var right = ends[1] * _ownWeights[1];
-        if (_anyOwnZero)
+        Tensor value;
+        if (_batch * _p * d < MaskSkippingElements)
         {
-            left = left.masked_fill(_ownZero[0], 0);
-            right = right.masked_fill(_ownZero[1], 0);
+            value = (ends * _ownWeights).masked_fill(_ownZero, 0).sum(dim: 0).add_(c.masked_fill(_noSum, 0));
         }
-        var value = left.add_(right).add_(c);
+        else
+        {
+            bool anyOwnZero = AnyOwnZero;
+            if (_anyNoSum) c = c.masked_fill(_noSum, 0);
+            var left = ends[0] * _ownWeights[0];
+            var right = ends[1] * _ownWeights[1];
+            if (anyOwnZero)
+            {
+                left = left.masked_fill(_ownZero[0], 0);
+                right = right.masked_fill(_ownZero[1], 0);
+            }
+            value = left.add_(right).add_(c);
+        }
         if (_anyBeyond)
         {
             var eLeft = ends[0];
