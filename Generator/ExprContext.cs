@@ -49,6 +49,54 @@ namespace DerivSpec.Generator
             return c.IsConstant ? "q.InnerConstant(" + c.Text + ")" : c.Text;
         }
 
+        /// <summary>
+        /// ∫₀ᶻ body dτ (with the checker's sign-change anchor, when given), as a tensor at z. Linear operations the rules
+        /// commute with exactly are applied after the reduction, on [B, P, d] instead of at every point:
+        /// <list type="bullet">
+        /// <item>∫(−e) is emitted as −∫e: every rule is odd-symmetric in its integrand under round-to-nearest (sums,
+        ///   products with weights, masks that do not depend on the values), so the value is the same bit for bit
+        ///   (up to the sign of a zero);</item>
+        /// <item>∫(τ − c)·e with c constant in τ (and the mirrored e·(τ − c)) is emitted as q.IntegrateShifted(e, c):
+        ///   the shape-preserving and shared-grid rules still integrate the product itself (the shape-preserving rule's
+        ///   zero at the anchor and the one-signed sums depend on the integrand's form), while the Gauss–Legendre rule
+        ///   computes ∫τe − c·∫e by one contraction over its nodes.</item>
+        /// </list>
+        /// </summary>
+        public string Integral(Expr body, Expr? anchor)
+        {
+            if (body is Unary { Op: UnaryOp.Negate } negated) return "(-" + Integral(negated.Operand, anchor) + ")";
+            string anchorArg = anchor == null ? "" : ", " + Emit(anchor, Place.Outer).Text;
+            if (ShiftedProduct(body) is { } shifted)
+            {
+                var shift = Emit(shifted.Shift, Place.Inner);
+                return "q.IntegrateShifted(" + Inner(shifted.Factor) + ", " + shift.Text + anchorArg + ")";
+            }
+            return "q.Integrate(" + Inner(body) + anchorArg + ")";
+        }
+
+        /// <summary>(τ − c)·e or e·(τ − c) with c free of z and net: (c, e); otherwise null.</summary>
+        private static (Expr Shift, Expr Factor)? ShiftedProduct(Expr body)
+        {
+            if (body is not Binary { Op: BinaryOp.Multiply } m) return null;
+            if (IsTauMinus(m.Left) is { } c1) return (c1, m.Right);
+            if (IsTauMinus(m.Right) is { } c2) return (c2, m.Left);
+            return null;
+
+            static Expr? IsTauMinus(Expr e) =>
+                e is Binary { Op: BinaryOp.Subtract, Left: Var { Kind: VarKind.Z } } s && FreeOfTau(s.Right) ? s.Right : null;
+        }
+
+        /// <summary>True when <paramref name="e"/> mentions neither z (τ inside an integrand) nor net.</summary>
+        private static bool FreeOfTau(Expr e) => e switch
+        {
+            Num => true,
+            Var v => v.Kind == VarKind.Param,
+            Unary u => FreeOfTau(u.Operand),
+            Binary b => FreeOfTau(b.Left) && FreeOfTau(b.Right),
+            Call c => FreeOfTau(c.Arg),
+            _ => false,
+        };
+
         /// <summary>A composed body, as a tensor at z.</summary>
         public string Outer(Expr e)
         {
@@ -93,6 +141,9 @@ namespace DerivSpec.Generator
                             return new Code("(" + r.Text + " " + Operator(b.Op) + " " + l.Text + ")", false); // + and * commute
                         return new Code("(" + l.Text + " " + Operator(b.Op) + " " + r.Text + ")", constant);
                     }
+                case Call { Fn: Function.Softplus, Arg: Var { Kind: VarKind.Net } } when place == Place.Inner && _plan.SoftplusNetOnly:
+                    // Every use of net in the model is softplus(net): one softplus over all families' outputs.
+                    return new Code("q.SoftplusNet(" + _plan.NetSlot(_family).ToString(CultureInfo.InvariantCulture) + ")", false);
                 case Call c:
                     {
                         var a = Emit(c.Arg, place);
@@ -101,12 +152,8 @@ namespace DerivSpec.Generator
                 case Integral i:
                     if (place != Place.Outer)
                         throw new InvalidOperationException("integral(…) is only meaningful in a composed body (family '" + _family.Name + "').");
-                    if (i.Anchor == null) return new Code("q.Integrate(" + Inner(i.Body) + ")", false);
-                    {
-                        // The checker proved the integrand changes sign at this point: the rule keeps the turn there.
-                        var anchor = Emit(i.Anchor, Place.Outer);
-                        return new Code("q.Integrate(" + Inner(i.Body) + ", " + anchor.Text + ")", false);
-                    }
+                    // With an anchor, the checker proved the integrand changes sign at that point: the rule keeps the turn there.
+                    return new Code(Integral(i.Body, i.Anchor), false);
                 default:
                     throw new InvalidOperationException("Unknown expression node " + (e?.GetType().Name ?? "null") + ".");
             }

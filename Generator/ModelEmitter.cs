@@ -207,7 +207,7 @@ namespace DerivSpec.Generator
             var ctx = new ExprContext(plan, f);
             string shape = f.Kind switch
             {
-                FamilyKind.FirstOrder => "q.Integrate(" + ctx.Inner(f.Body) + ")",
+                FamilyKind.FirstOrder => ctx.Integral(f.Body, null),
                 FamilyKind.SecondOrder => "q.SecondOrder(q.Outer(Parameters." + plan.Find(f, "v0").Id + "), " + ctx.Inner(f.Body) + ")",
                 _ => ctx.Outer(f.Body),
             };
@@ -358,9 +358,26 @@ namespace DerivSpec.Generator
                 foreach (var p in f.Parameters)
                     list.Add(new PlannedParameter(list.Count, f, p, Unique(familyIds[f.Index] + ModelEmitter.Pascal(p.Name), used)));
             Parameters = list;
+            SoftplusNetOnly = model.Families.Any(f => f.UsesNet) && model.Families.All(f => NetOnlyInSoftplus(f.Body));
         }
 
         public IReadOnlyList<string> FamilyIds { get; }
+
+        /// <summary>True when every mention of <c>net</c> in the model is the whole argument of <c>softplus</c>: then
+        /// softplus is applied to all families' network outputs in one operation (q.SoftplusNet).</summary>
+        public bool SoftplusNetOnly { get; }
+
+        private static bool NetOnlyInSoftplus(Expr e) => e switch
+        {
+            Call { Fn: Function.Softplus, Arg: Var { Kind: VarKind.Net } } => true,
+            Var v => v.Kind != VarKind.Net,
+            Num => true,
+            Unary u => NetOnlyInSoftplus(u.Operand),
+            Binary b => NetOnlyInSoftplus(b.Left) && NetOnlyInSoftplus(b.Right),
+            Call c => NetOnlyInSoftplus(c.Arg),
+            Integral i => NetOnlyInSoftplus(i.Body),
+            _ => false,
+        };
 
         public IReadOnlyList<PlannedParameter> Parameters { get; }
 

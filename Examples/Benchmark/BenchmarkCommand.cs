@@ -50,27 +50,33 @@ public static class BenchmarkCommand
         var atlasSteps = cmd.Int("--atlas-steps", "atlas: training steps of batch 128.", 50, 1, 1_000_000);
         var atlasFile = cmd.OptionalString("--atlas-file", "atlas: where to write the .h5ad (default: a temporary file, deleted afterwards).", "PATH");
         var inProcess = cmd.Flag("--in-process", "Run the cases in this process (peak memory is then cumulative).");
-        var profile = cmd.Flag("--profile", "Instead of the cases: time the parts of one synth training step (decoder, encoder, loss, Adam) over many repetitions.");
+        var workerThread = cmd.Flag("--worker-thread", "Train on a new thread, not the process's main thread (glibc gives other threads " +
+            "their own malloc arenas, which still map blocks of 64 MB and more afresh: see README, Speed).");
+        var profile = cmd.Flag("--profile", "Instead of measuring the cases: time the parts of one training step (decoder, encoder, loss, Adam) over repetitions, " +
+            "for each case of --cases (synth or scrna-B; default synth), and count its forward operators.");
         return cmd.Run(args, stdout, stderr, (p, ct) => RunCore(new Options(p.GetValue(oneCase) ?? p.GetValue(cases)!, p.GetValue(oneCase) is not null,
             p.GetValue(epochs), p.GetValue(device)!, p.GetValue(threads), p.GetValue(cells), p.GetValue(genes), p.GetValue(integration)!,
             new AtlasCase.Settings(p.GetValue(atlasCells), p.GetValue(atlasGenes), p.GetValue(atlasDensity), p.GetValue(atlasSteps), p.GetValue(atlasFile)),
-            p.GetValue(inProcess), p.GetValue(profile)), stdout, stderr, ct));
+            p.GetValue(inProcess), p.GetValue(profile), p.GetValue(workerThread)), stdout, stderr, ct));
     }
 
     private sealed record Options(string Cases, bool Child, int? Epochs, string Device, int? Threads, int Cells, int Genes,
-        string Integration, AtlasCase.Settings Atlas, bool InProcess, bool Profile);
+        string Integration, AtlasCase.Settings Atlas, bool InProcess, bool Profile, bool WorkerThread);
 
     private static int RunCore(Options o, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var (caseList, child, epochs, device, threads, cells, genes, integration, atlas, inProcess, profile) = o;
-        if (profile)
-        {
-            StepProfile.Run(stdout, threads ?? 1, 500, integration);
-            return 0;
-        }
+        var (caseList, child, epochs, device, threads, cells, genes, integration, atlas, inProcess, profile, workerThread) = o;
         var cases = caseList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var c in cases)
             if (!AllCases.Contains(c)) throw new UsageException($"unknown case '{c}' (cases: {string.Join(", ", AllCases)}).");
+        if (profile)
+        {
+            // The default case list means "not chosen": profile synth.
+            var profiled = caseList == string.Join(",", DefaultCases) ? new[] { "synth" } : cases;
+            if (profiled.Contains("atlas")) throw new UsageException("--profile: the atlas case has no step profile (synth or scrna-B).");
+            foreach (var c in profiled) StepProfile.Run(stdout, c, threads ?? 1, cells, genes, integration);
+            return 0;
+        }
         Seeding.ResolveDevice(device);
 
         if (!child && !inProcess && cases.Length > 0)
@@ -82,6 +88,7 @@ public static class BenchmarkCommand
                 if (epochs is int e) childArgs.AddRange(new[] { "--epochs", e.ToString(CultureInfo.InvariantCulture) });
                 if (threads is int t) childArgs.AddRange(new[] { "--threads", t.ToString(CultureInfo.InvariantCulture) });
                 if (c == "atlas") childArgs.AddRange(atlas.ToArgs());
+                if (workerThread) childArgs.Add("--worker-thread");
                 int rc = RunChild(childArgs, stdout, stderr, ct);
                 if (rc != 0) return rc;
             }
@@ -90,12 +97,29 @@ public static class BenchmarkCommand
         foreach (var c in cases)
         {
             ct.ThrowIfCancellationRequested();
-            stdout.WriteLine(c == "atlas"
+            string Case() => c == "atlas"
                 ? AtlasCase.Run(atlas, device, threads, integration, stderr, ct)
-                : Measure(c, device, epochs, threads, cells, genes, integration, stderr, ct));
+                : Measure(c, device, epochs, threads, cells, genes, integration, workerThread, stderr, ct);
+            stdout.WriteLine(workerThread ? OnNewThread(Case) : Case());
             stdout.Flush();
         }
         return 0;
+    }
+
+    /// <summary>Runs <paramref name="body"/> on a new thread and returns its result (or rethrows its exception).</summary>
+    private static string OnNewThread(Func<string> body)
+    {
+        string? result = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
+        var thread = new Thread(() =>
+        {
+            try { result = body(); }
+            catch (Exception e) { error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
+        });
+        thread.Start();
+        thread.Join();
+        error?.Throw();
+        return result!;
     }
 
     private static int RunChild(List<string> args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
@@ -125,8 +149,16 @@ public static class BenchmarkCommand
         return (data, new BasisDeVAE(DerivSpec.Examples.Synthetic.Paper.Create(d.Features), DerivSpec.Examples.Synthetic.Paper.Defaults, new ModelOptions { Seed = seed }));
     }
 
+    /// <summary>The scrna cases' data (simulated counts, seed <paramref name="seed"/>) and a fresh single-cell model.</summary>
+    internal static (AnnData Data, CollapsedVaeModel Model) ScrnaCase(long seed, int cells, int genes)
+    {
+        var sim = SingleCellData.Generate((int)seed, cells, genes);
+        Seeding.Set(seed);
+        return (sim.Counts, new BasisDeVAE(DerivSpec.Examples.SingleCell.Scrna.Create(genes), DerivSpec.Examples.SingleCell.Scrna.Defaults, new ModelOptions { Seed = seed }));
+    }
+
     private static string Measure(string name, string device, int? epochsArg, int? threadsArg, int cells, int genes, string integration,
-        TextWriter log, CancellationToken ct)
+        bool workerThread, TextWriter log, CancellationToken ct)
     {
         bool synth = name == "synth";
         int batch = synth ? 32 : int.Parse(name["scrna-".Length..], CultureInfo.InvariantCulture);
@@ -136,13 +168,7 @@ public static class BenchmarkCommand
         AnnData data;
         CollapsedVaeModel model;
         if (synth) (data, model) = SynthCase(seed);
-        else
-        {
-            var sim = SingleCellData.Generate((int)seed, cells, genes);
-            data = sim.Counts;   // dense float32, the only copy: batches are gathered from it per step
-            Seeding.Set(seed);
-            model = new BasisDeVAE(DerivSpec.Examples.SingleCell.Scrna.Create(genes), DerivSpec.Examples.SingleCell.Scrna.Defaults, new ModelOptions { Seed = seed });
-        }
+        else (data, model) = ScrnaCase(seed, cells, genes);   // dense float32, the only copy: batches are gathered from it per step
         IntegrationRules.Apply(model, integration);
         using (model)
         {
@@ -198,6 +224,7 @@ public static class BenchmarkCommand
                 ["user_s"] = Math.Round(userS, 3),
                 ["sys_s"] = Math.Round(sysS, 3),
                 ["malloc_tuned"] = DerivSpec.Runtime.Native.NativeAllocator.IsTuned,
+                ["training_thread"] = workerThread ? "worker" : "main",
                 ["samples_per_s"] = Math.Round(n / median, 1),
                 ["peak_rss_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
                 ["final_loss"] = Math.Round(history[^1].Loss, 3),

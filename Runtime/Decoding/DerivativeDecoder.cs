@@ -491,8 +491,18 @@ public abstract class DerivativeDecoder : FamilyDecoder
 
     /// <summary>Evaluates the shared derivative network at points <paramref name="tau"/> [B, P, m] (column p feeds
     /// group p) in one batched forward; returns [K', B, P, m, d] with K' the families that use <c>net</c>, in
-    /// <see cref="DecoderLayout.NetSlots"/> order.</summary>
-    public Tensor DerivativeNetwork(Tensor tau)
+    /// <see cref="DecoderLayout.NetSlots"/> order (a strided view of the network's output, not a copy).</summary>
+    public Tensor DerivativeNetwork(Tensor tau) => NetworkOutput(tau).permute(3, 1, 0, 2, 4);
+
+    /// <summary>Layer outputs of at least this many elements get their bias added inside the matmul (see
+    /// <see cref="NetworkOutput"/>).</summary>
+    private const long FusedBiasElements = 1 << 18;
+
+    /// <summary>The derivative network at <paramref name="tau"/> [B, P, m] in the layout its last matmul writes:
+    /// [P, B, m, K', d] (contiguous). Consumers take per-slot views of it (<see cref="QuadraturePoints.Net"/>) instead of
+    /// a permuted copy: a copy costs a full pass forward and backward, while the views' gradients are stacked back into
+    /// this layout by one pass.</summary>
+    internal Tensor NetworkOutput(Tensor tau)
     {
         if (Layout.NetFamilies == 0) throw new InvalidOperationException("No family of this decoder uses the derivative network.");
         if (tau.dim() != 3 || tau.shape[1] != LatentDim)
@@ -503,11 +513,17 @@ public abstract class DerivativeDecoder : FamilyDecoder
         var act = Layout.DerivativeNet.Activation;
         for (int l = 0; l < _netLayers; l++)
         {
-            // The first layer has one input: b + τ·w as one fused op instead of a k = 1 matmul.
-            h = l == 0 ? addcmul(Param(BiasName(l)), h, Param(WeightName(l)), 1.0) : bmm(h, Param(WeightName(l))).add_(Param(BiasName(l)));
+            // The first layer has one input: b + τ·w as one fused op instead of a k = 1 matmul. With one latent group
+            // and a large output the others add the bias inside the matmul (addmm: no second pass over the output, for
+            // three more view operations; TorchSharp 0.107's baddbmm binds its arguments wrongly, so P > 1 keeps bmm
+            // and an in-place add, and so do small outputs, where the view operations cost more than the pass).
+            var w = Param(WeightName(l));
+            h = l == 0 ? addcmul(Param(BiasName(l)), h, w, 1.0)
+                : p == 1 && b * m * w.shape[2] >= FusedBiasElements ? addmm(Param(BiasName(l))[0], h[0], w[0], 1, 1).unsqueeze(0)
+                : bmm(h, w).add_(Param(BiasName(l)));
             if (l < _netLayers - 1) h = DecoderMath.Activate(h, act);
         }
-        return h.view(p, b, m, Layout.NetFamilies, _features).permute(3, 1, 0, 2, 4).contiguous();
+        return h.view(p, b, m, Layout.NetFamilies, _features);
     }
 
     /// <summary>forward(z [B, P]) → [B, K, d].</summary>

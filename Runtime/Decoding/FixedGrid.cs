@@ -105,7 +105,7 @@ internal sealed class FixedGrid
     private readonly double _h, _perUnit;
     private readonly long _batch, _p;
     private readonly Tensor _z;           // [B, P, 1]
-    private readonly Tensor _zAndZero;    // [B + 1, P, 1]: the samples, then 0
+    private Tensor? _zAndZero;            // [B + 1, P, 1]: the samples, then 0 (anchored integrals only; made on first use)
     private readonly Tensor _sumRow;      // [B·P] long: row of the sample's cumulative value in [P·2·N, d]
     private readonly Tensor _sumCoef;     // [B, P, 1]: +h/2 right of 0, −h/2 left of it
     private readonly Tensor _noSum;       // [B, P, 1] bool: no whole cell lies between 0 and the sample's cell
@@ -114,9 +114,9 @@ internal sealed class FixedGrid
     private readonly Tensor _ownRows;     // [2·B·P] long: rows p·(2N + 1) + j, then + j + 1, of the sample's cell's knots
     private readonly Tensor _ownWeights;  // [2, B, P, 1]: the left and right knot's weights in the sample's own cell
     private readonly Tensor _ownZero;     // [2, B, P, 1] bool: weight 0 (0·∞ must not make NaN)
-    private readonly Tensor _beyondRight; // [B, P, 1]: max(z − t_2N, 0)
-    private readonly Tensor _beyondLeft;  // [B, P, 1]: max(t_0 − z, 0)
-    private readonly bool _anyBeyond;
+    private Tensor? _beyondRight;         // [B, P, 1]: max(z − t_2N, 0) (made on first use: most batches lie inside)
+    private Tensor? _beyondLeft;          // [B, P, 1]: max(t_0 − z, 0)
+    private readonly bool _anyBeyond;     // some sample lies beyond [−R, R]
 
     /// <summary>The knots as inner points, [1, P, 2N + 1, 1].</summary>
     public Tensor Points { get; }
@@ -136,7 +136,6 @@ internal sealed class FixedGrid
         double h = _h, end = _half * h;
         Points = knots.view(1, 1, _knots, 1).expand(1, _p, _knots, 1);
         _z = z.unsqueeze(-1);                                                            // [B, P, 1]
-        _zAndZero = cat(new[] { _z, zeros(1, _p, 1, dtype: z.dtype, device: z.device) }, 0);
         // The cell j with t_j ≤ z < t_{j+1}, clamped to the grid; x = z − t_j, t_j read from the knot table so that it is
         // rounded exactly as an anchor's offset in its cell is.
         // A NaN z (a diverged encoder) reads cell N and gives NaN values, never an out-of-range index.
@@ -166,9 +165,36 @@ internal sealed class FixedGrid
         _noSum = m.le(0).unsqueeze(-1);
         _outwardLeft = tables.OutwardLeft;
         _outwardRight = tables.OutwardRight;
-        _beyondRight = (_z - end).clamp_min(0.0);
-        _beyondLeft = (-_z - end).clamp_min(0.0);
         _anyBeyond = z.detach().abs().gt(end).any().item<bool>();
+    }
+
+    /// <summary>How far each sample lies beyond the right and the left end knot (0 inside), made on first use.</summary>
+    private (Tensor Right, Tensor Left) Beyond()
+    {
+        double end = _half * _h;
+        _beyondRight ??= (_z - end).clamp_min(0.0);
+        _beyondLeft ??= (-_z - end).clamp_min(0.0);
+        return (_beyondRight, _beyondLeft);
+    }
+
+    /// <summary>Read-offs of at least this many elements ([B, P, d]) skip the masks that no sample of the batch needs
+    /// (one more read to the host per pass); smaller ones, bound by per-operation overhead, always take the masked form
+    /// in fewer operations. Every form adds (eL·wL + eR·wR) + c in this order, so the values are the same bits.</summary>
+    internal const long MaskSkippingElements = 1 << 16;
+
+    private bool? _anyOwnZero;   // some own-cell weight is 0 (z on a knot)
+    private bool _anyNoSum;      // some sample has no whole cell between 0 and its cell
+
+    private bool AnyOwnZero
+    {
+        get
+        {
+            if (_anyOwnZero is bool known) return known;
+            using var flags = stack(new[] { _ownZero.any(), _noSum.any() }).cpu();
+            var f = flags.data<bool>();
+            _anyNoSum = f[1];
+            return (_anyOwnZero = f[0]).Value;
+        }
     }
 
     /// <summary>∫₀^z e(τ) dτ for every sample: e at <see cref="Points"/>, [1, P, 2N + 1, d] (or [1, P, 2N + 1, 1]) →
@@ -187,15 +213,34 @@ internal sealed class FixedGrid
         var outward = e.index_select(1, _outwardLeft) + e.index_select(1, _outwardRight);   // [P, 2N, d]
         var sums = outward.view(_p * 2, _half, d).cumsum(1).view(_p * 2 * _half, d);
         // No whole cell between 0 and the sample: 0, even when that row is ∞.
-        var c = sums.index_select(0, _sumRow).view(_batch, _p, d).mul(_sumCoef).masked_fill(_noSum, 0);
-        // The sample's own cell; a weight of 0 contributes 0 even when the knot value is infinite.
+        var c = sums.index_select(0, _sumRow).view(_batch, _p, d).mul(_sumCoef);
+        // The sample's own cell; a weight of 0 contributes 0 even when the knot value is infinite. (eL·wL + eR·wR) + c,
+        // in this order, on every path.
         var ends = e.reshape(_p * _knots, d).index_select(0, _ownRows).view(2, _batch, _p, d);
-        var value = (ends * _ownWeights).masked_fill(_ownZero, 0).sum(dim: 0).add_(c);
+        Tensor value;
+        if (_batch * _p * d < MaskSkippingElements)
+        {
+            value = (ends * _ownWeights).masked_fill(_ownZero, 0).sum(dim: 0).add_(c.masked_fill(_noSum, 0));
+        }
+        else
+        {
+            bool anyOwnZero = AnyOwnZero;
+            if (_anyNoSum) c = c.masked_fill(_noSum, 0);
+            var left = ends[0] * _ownWeights[0];
+            var right = ends[1] * _ownWeights[1];
+            if (anyOwnZero)
+            {
+                left = left.masked_fill(_ownZero[0], 0);
+                right = right.masked_fill(_ownZero[1], 0);
+            }
+            value = left.add_(right).add_(c);
+        }
         if (_anyBeyond)
         {
             var eLeft = ends[0];
             var eRight = ends[1];
-            value = value + where(_beyondRight.gt(0), eRight * _beyondRight, zeros_like(c)) - where(_beyondLeft.gt(0), eLeft * _beyondLeft, zeros_like(c));
+            var (beyondRight, beyondLeft) = Beyond();
+            value = value + where(beyondRight.gt(0), eRight * beyondRight, zeros_like(c)) - where(beyondLeft.gt(0), eLeft * beyondLeft, zeros_like(c));
         }
         return anchor is null ? value : value + AnchorCorrection(e, anchor);
     }
@@ -232,6 +277,7 @@ internal sealed class FixedGrid
             return where(x.le(len), negAlpha * x2, after);
         }
 
+        _zAndZero ??= cat(new[] { _z, zeros(1, _p, 1, dtype: _z.dtype, device: _z.device) }, 0);
         var both = Delta(_zAndZero);                                                      // the samples and z = 0 in one pass
         var corr = both.narrow(0, 0, _batch) - both.narrow(0, _batch, 1);
         bool anyBeyond = a.detach().abs().gt(end).any().item<bool>();
@@ -245,8 +291,9 @@ internal sealed class FixedGrid
         var deltaL = (-a - end).clamp_min(floor);                                         // t_0 − a > 0
         var right = (e.select(1, _knots - 1) / (deltaR * 2)).masked_fill(a.le(end), 0);   // [P, d]
         var left = (e.select(1, 0) / (deltaL * 2)).masked_fill(a.ge(-end), 0);
-        var beyondRight = (_beyondRight.square() * right).masked_fill(_beyondRight.le(0), 0);
-        var beyondLeft = (_beyondLeft.square() * left).masked_fill(_beyondLeft.le(0), 0);
+        var (overRight, overLeft) = Beyond();
+        var beyondRight = (overRight.square() * right).masked_fill(overRight.le(0), 0);
+        var beyondLeft = (overLeft.square() * left).masked_fill(overLeft.le(0), 0);
         return corr.masked_fill(outside, 0) + beyondRight + beyondLeft;
     }
 }

@@ -47,7 +47,7 @@ public static class CollapsedLoss
         var phi = logPhi.exp();
         // (3): Σ_jk φ_jk Σ_i log p_ijk — sum over the batch first, then one [K, d] product.
         var perFamily = logProb.sum(dim: 0);                                     // [K, d]
-        var expected = (perFamily * phi.t()).sum();
+        var expected = (perFamily * phi.t().contiguous()).sum();                 // contiguous: see CollapsedVaeModule.Loss
         return Compute(expected, logPhi, phi, logProb.shape[0], mean, sigma, logPrior, totalSamples, alpha, beta, gamma);
     }
 

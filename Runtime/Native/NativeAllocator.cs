@@ -21,6 +21,17 @@ namespace DerivSpec.Runtime.Native;
 /// <c>DERIVSPEC_MALLOC_TUNING=0</c> (then <c>MALLOC_MMAP_MAX_</c>, <c>MALLOC_TRIM_THRESHOLD_</c> and friends, if set,
 /// apply as usual).
 /// </para>
+/// <para>
+/// What the settings reach: glibc serves the process's main thread from its main heap, where they hold for every block.
+/// Any other thread gets an arena of its own (up to eight per core), made of 64 MB heaps: a block of 64 MB or more is
+/// mapped afresh there whatever the settings, and smaller ones come back to the kernel when a heap empties. Training
+/// on such a thread (a thread-pool task, a UI worker) brings the faults back for steps with temporaries that large: the
+/// Gauss–Legendre rule at the single-cell size, batch 128 (a 120 MB network output per step), spent 53 % of its user time
+/// in the kernel on a worker thread against none on the main one, the default rule 3 % (Benchmark
+/// <c>--worker-thread</c>, README "Speed"). No setting made after start-up moves a thread to the main heap;
+/// <c>MALLOC_ARENA_MAX=1</c> in the environment of the process does (every thread shares the main heap; the same
+/// Gauss–Legendre case: 2 %), at the cost of contention between threads that allocate at the same time.
+/// </para>
 /// </summary>
 public static class NativeAllocator
 {
