@@ -169,9 +169,9 @@ public static class SingleCellExample
         int keptRun = 1 + scores.IndexOf(scores.MaxBy(s => s.Elbo)!);
 
         double? ari = labels is null ? null : Clustering.AdjustedRandIndex(labels, fit.Assignments);
-        var expressed = BetterExpressedHalf(trainData.X);
-        double? ariExpressed = labels is null ? null
-            : Clustering.AdjustedRandIndex(expressed.Select(j => labels[j]).ToArray(), expressed.Select(j => fit.Assignments[j]).ToArray());
+        var geneMeans = ColumnSums(trainData.X).Select(sum => sum / trainData.ObsCount).ToArray();   // one pass over X
+        var expressed = BetterExpressedHalf(geneMeans);
+        double? ariExpressed = labels is null ? null : ExpressionGroups.SubsetAri(labels, fit.Assignments, expressed);
         double? rho = time is null ? null : Math.Abs(Correlation.Spearman(fit.Z, trainRows.Select(i => time[i]).ToArray()));
         stdout.WriteLine(modelText);
         stdout.WriteLine();
@@ -189,7 +189,7 @@ public static class SingleCellExample
         if (rho is double r) stdout.WriteLine(FormattableString.Invariant($"  {"|Spearman(μ_z, t)| (train)",-32} {r,12:F3}"));
         var famCounts = fit.AssignedNames.GroupBy(x => x).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
         stdout.WriteLine($"  genes per family: {string.Join(", ", famCounts)}");
-        var deciles = ExpressionGroups.ByMean(ColumnSums(trainData.X).Select(s => s / trainData.ObsCount).ToArray());
+        var deciles = ExpressionGroups.ByMean(geneMeans);
         var confident = ExpressionGroups.Confident(fit.Phi, ConfidentPhi);
         double? ariConfident = labels is null ? null : ExpressionGroups.SubsetAri(labels, fit.Assignments, confident);
         if (labels is not null) PrintDecileAris(stdout, deciles, labels, fit.Assignments, confident.Length, ariConfident, geneNames.Count);
@@ -201,14 +201,13 @@ public static class SingleCellExample
         header.Add("family");
         header.AddRange(fit.FamilyNames.Select(f => "phi_" + f));
         header.Add("mean_count");
-        var columnSums = ColumnSums(trainData.X);
         CsvWriter.Write(output.PathFor("genes.csv"), header, Enumerable.Range(0, geneNames.Count).Select(j =>
         {
             var row = new List<string> { geneNames[j] };
             if (labels is not null) row.Add(labels[j]);
             row.Add(fit.AssignedNames[j]);
             for (int k = 0; k < fit.FamilyNames.Count; k++) row.Add(CsvWriter.Format(fit.Phi[j, k]));
-            row.Add(CsvWriter.Format(columnSums[j] / trainData.X.Rows));
+            row.Add(CsvWriter.Format(geneMeans[j]));
             return (IReadOnlyList<string>)row;
         }));
         // Every cell in the input's order: the training cells' z from training, the test cells' z from the kept model's
@@ -286,9 +285,15 @@ public static class SingleCellExample
     internal static int[] BetterExpressedHalf(ExpressionMatrix x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var sums = ColumnSums(x);
-        int keep = sums.Length - sums.Length / 2;
-        return Enumerable.Range(0, sums.Length).OrderByDescending(j => sums[j]).ThenBy(j => j).Take(keep).OrderBy(j => j).ToArray();
+        return BetterExpressedHalf(ColumnSums(x));
+    }
+
+    /// <summary>The better-expressed half from per-gene sums or means (the same order either way).</summary>
+    internal static int[] BetterExpressedHalf(IReadOnlyList<double> sums)
+    {
+        ArgumentNullException.ThrowIfNull(sums);
+        int keep = sums.Count - sums.Count / 2;
+        return Enumerable.Range(0, sums.Count).OrderByDescending(j => sums[j]).ThenBy(j => j).Take(keep).OrderBy(j => j).ToArray();
     }
 
     /// <summary>Column sums of a dense or sparse matrix (a CSR matrix is summed over its stored values only).</summary>
