@@ -106,11 +106,17 @@ public sealed class QuadraturePoints
     /// [1, d] for per-feature, [P, 1, d] for per-latent parameters.</summary>
     public Tensor Inner(int index) => Outer(index).unsqueeze(-2);
 
-    /// <summary>A constant as an outer value: [B, P, 1] filled with <paramref name="value"/>.</summary>
-    public Tensor Constant(double value) => full_like(Z, value);
+    /// <summary>A constant as an outer value: [B, P, 1] filled with <paramref name="value"/> (rounded to the dtype:
+    /// beyond its range, ±∞).</summary>
+    public Tensor Constant(double value) => full_like(Z, InDtype(value));
 
-    /// <summary>A constant as an inner value: [B, P, n, 1] filled with <paramref name="value"/>.</summary>
-    public Tensor InnerConstant(double value) => full_like(Tau, value);
+    /// <summary>A constant as an inner value: [B, P, n, 1] filled with <paramref name="value"/> (rounded to the dtype:
+    /// beyond its range, ±∞).</summary>
+    public Tensor InnerConstant(double value) => full_like(Tau, InDtype(value));
+
+    // A folded constant such as exp(exp(3)²) ≈ 1e175 is finite as a double but beyond float32's range: torch refuses
+    // to fill a float32 tensor with it, while the float32 computation of the same expression gives +∞ — so give that.
+    private double InDtype(double value) => Z.dtype == ScalarType.Float32 ? (float)value : value;
 
     /// <summary>∫_0^z f(τ) dτ ≈ z/2·Σ_i w_i f(τ_i): integrand [B, P, n, d] (or broadcastable to [B, P, n, ·]) →
     /// [B, P, d].</summary>

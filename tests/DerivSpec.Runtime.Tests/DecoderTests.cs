@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using DerivSpec.Runtime.Decoding;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Model.Decoders;
 using DerivSpec.Runtime.Quadrature;
@@ -115,6 +116,19 @@ public class DecoderTests
         // Not vacuous: the line starts at tanh(−big) = −1 and rises where s(z1) reaches the top.
         Assert.Equal(-1.0, values[0], 6);
         Assert.True(values[^1] > values[0], "the line is flat: the network setting did not take effect");
+    }
+
+    [Fact]
+    public void ConstantsBeyondFloat32RangeBecomeInfinityInsteadOfThrowing()
+    {
+        // The refuter (stop 15, seed 3) found `x = exp(exp(3) ^ 2)` accepted, compiled, and throwing in forward: the
+        // folded constant ≈ 1e175 could not fill a float32 tensor. It now rounds to +∞, as float32 arithmetic would.
+        using var scope = torch.NewDisposeScope();
+        var dec = Plane.Create(1, dtype: ScalarType.Float32);
+        var q = new QuadraturePoints(dec, torch.zeros(3, 2));
+        Assert.True(double.IsPositiveInfinity(q.Constant(1e175).max().item<float>()));
+        Assert.True(double.IsNegativeInfinity(q.InnerConstant(-1e175).min().item<float>()));
+        Assert.Equal(1e175, new QuadraturePoints(Plane.Create(1, dtype: ScalarType.Float64), torch.zeros(3, 2, dtype: ScalarType.Float64)).Constant(1e175).max().item<double>());
     }
 
     [Fact]
