@@ -37,15 +37,12 @@ namespace DerivSpec.Language.Semantics
         // each reserve stack for an Interval? temporary (the analysis must run on a 256 KiB stack, see RobustnessTests).
         private Fact(Interval range, Mono mono, bool bounded, Shape? shape, bool awayFromZero, Interval slope, bool affine)
         {
+            // The slope is not a source of monotonicity: a direction that only the derivative enclosure shows (terms
+            // pulling in opposite directions whose derivatives cancel or dominate, as in z - tanh(z) or (c - z) + z)
+            // holds for the exact values, but the decoder rounds each term before they meet, and that rounding can be
+            // far larger than the result. Only the direction rules (monotone operations composed in consistent
+            // directions) survive rounding, which is monotone. The slope serves the explanations (SlopeNote).
             Slope = slope;
-            // A derivative enclosure of one sign gives the direction (e continuous, e′ of that sign wherever it exists,
-            // which is everywhere but finitely many points).
-            if (mono.IsUnknown)
-            {
-                if (Slope.IsZero) mono = Mono.Constant;
-                else if (Slope.NonNegative) mono = new Mono(true, false, Slope.Positive_);
-                else if (Slope.NonPositive) mono = new Mono(false, true, Slope.Negative_);
-            }
             Affine = affine || mono.IsConstant;
             Range = range; Mono = mono; Bounded = (bounded || mono.IsConstant || range.IsFinite) && !range.Overflowed; Shape = shape;
             AwayFromZero = awayFromZero || range.AwayFromZero || mono.IsConstant && !range.ContainsZero;
@@ -253,7 +250,12 @@ namespace DerivSpec.Language.Semantics
             {
                 // The value before the map is monotone (or constant); the map spoils or flips it.
                 if (facts.Map.Mono.IsUnknown)
-                    return (_mapSpan!.Value, $"the output map is not monotone in x (x ranges over {facts.PreMap.Range}), so it does not preserve the monotonicity of x");
+                {
+                    _xFact = facts.PreMap; // the map's variable of analysis, for the wording of the note
+                    string note = ExactDirection(facts.Map.Slope) is string exact ? "; " + exact + RoundingNote : "";
+                    _xFact = null;
+                    return (_mapSpan!.Value, $"the output map is not monotone in x (x ranges over {facts.PreMap.Range}), so it does not preserve the monotonicity of x{note}");
+                }
                 return (_mapSpan!.Value, $"x before the map is {facts.PreMap.Mono} in z and the output map is {facts.Map.Mono} in x, so the output is {facts.Final.Mono} in z");
             }
             switch (_family.Kind)
@@ -304,6 +306,8 @@ namespace DerivSpec.Language.Semantics
             var node = e;
             for (int guard = 0; guard < 10000; guard++)
             {
+                // A node monotone for exact values (by its slope) but not by the direction rules is the culprit itself.
+                if (ExactDirection(Get(node).Slope) != null) break;
                 Expr? child = Children(node).FirstOrDefault(c => Get(c).Mono.IsUnknown && !(c is Var v && v.Kind == VarKind.Net));
                 if (child == null) break;
                 node = child;
@@ -312,10 +316,10 @@ namespace DerivSpec.Language.Semantics
             {
                 Binary b when b.Op == BinaryOp.Add => $"'{Short(node)}' combines a term that is {Get(b.Left).Mono} with one that is {Get(b.Right).Mono}{SlopeNote(node)}",
                 Binary b when b.Op == BinaryOp.Subtract => $"'{Short(node)}' subtracts a term that is {Get(b.Right).Mono} from one that is {Get(b.Left).Mono}{SlopeNote(node)}",
-                Binary b when b.Op == BinaryOp.Multiply || b.Op == BinaryOp.Divide => $"in '{Short(node)}' the factors range over {Get(b.Left).Range} and {Get(b.Right).Range}, so the product's direction is unknown",
-                Call c when c.Fn == Function.Square || c.Fn == Function.Abs => $"the argument of '{Short(node)}' ranges over {Get(c.Arg).Range}, which contains both signs",
+                Binary b when b.Op == BinaryOp.Multiply || b.Op == BinaryOp.Divide => $"in '{Short(node)}' the factors range over {Get(b.Left).Range} and {Get(b.Right).Range}, so the product's direction is unknown{ExactNote(node)}",
+                Call c when c.Fn == Function.Square || c.Fn == Function.Abs => $"the argument of '{Short(node)}' ranges over {Get(c.Arg).Range}, which contains both signs{ExactNote(node)}",
                 Integral i => $"the integrand of '{Short(node)}' ranges over {IntegrandRange(i)}, which contains both signs",
-                _ => $"'{Short(node)}' is not monotone in z",
+                _ => $"'{Short(node)}' is not monotone in z{ExactNote(node)}",
             };
             return (node, detail);
         }
@@ -323,8 +327,28 @@ namespace DerivSpec.Language.Semantics
         private string SlopeNote(Expr e)
         {
             var slope = Get(e).Slope;
-            return double.IsInfinity(slope.Lo) && double.IsInfinity(slope.Hi) ? "" : $", and its derivative ranges over {slope}, which contains both signs";
+            if (double.IsInfinity(slope.Lo) && double.IsInfinity(slope.Hi)) return "";
+            return ExactDirection(slope) is string exact ? ", and " + exact + RoundingNote : $", and its derivative ranges over {slope}, which contains both signs";
         }
+
+        private string ExactNote(Expr e) => ExactDirection(Get(e).Slope) is string exact ? "; " + exact + RoundingNote : "";
+
+        /// <summary>
+        /// What the slope says about the exact values when it has one sign (null otherwise): true for the real values, but
+        /// not a proof for the decoder (see the Fact constructor).
+        /// </summary>
+        private string? ExactDirection(Interval slope)
+        {
+            string v = _xFact != null ? "x" : "z";
+            if (slope.IsZero) return $"its exact value does not change with {v} (its derivative is 0)";
+            if (slope.NonNegative) return $"its derivative ranges over {slope}, so its exact value is nondecreasing in {v}";
+            if (slope.NonPositive) return $"its derivative ranges over {slope}, so its exact value is nonincreasing in {v}";
+            return null;
+        }
+
+        private const string RoundingNote = ", but the decoder rounds each term before they are combined, and the rounding of terms that "
+            + "pull in opposite directions can be far larger than the result and move it either way; write it with terms that all move "
+            + "in one direction, or as the integral of its derivative ('dx/dz = …' with an integrand of one sign)";
 
         private Interval IntegrandRange(Integral i) => Get(i).Range.IsZero ? Interval.Point(0) : _integrandRanges.TryGetValue(i, out var r) ? r : Interval.All;
 
