@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using DerivSpec.Data;
 using DerivSpec.Plots;
+using DerivSpec.Runtime.Decoding;
 using DerivSpec.Runtime.Metrics;
 using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
@@ -152,6 +153,7 @@ public static class SingleCellExample
         Evaluation test = default!;
         double[] testZ = Array.Empty<double>();
         string modelText = "";
+        IReadOnlyList<(string Name, double[] Values)> parameterColumns = Array.Empty<(string, double[])>();
         var scores = new List<RestartScore>();
         var fit = ModelRun.FitBest(s =>
             {
@@ -165,6 +167,7 @@ public static class SingleCellExample
                 var latent = model.Latent(testData);
                 testZ = Enumerable.Range(0, latent.GetLength(0)).Select(i => latent[i, 0]).ToArray();
                 modelText = model.ToString();
+                if (model.Decoder is DerivativeDecoder decoder) parameterColumns = decoder.ParameterColumns();
             }, scores: scores);
         int keptRun = 1 + scores.IndexOf(scores.MaxBy(s => s.Elbo)!);
 
@@ -201,6 +204,7 @@ public static class SingleCellExample
         header.Add("family");
         header.AddRange(fit.FamilyNames.Select(f => "phi_" + f));
         header.Add("mean_count");
+        header.AddRange(parameterColumns.Select(c => c.Name));
         CsvWriter.Write(output.PathFor("genes.csv"), header, Enumerable.Range(0, geneNames.Count).Select(j =>
         {
             var row = new List<string> { geneNames[j] };
@@ -208,6 +212,7 @@ public static class SingleCellExample
             row.Add(fit.AssignedNames[j]);
             for (int k = 0; k < fit.FamilyNames.Count; k++) row.Add(CsvWriter.Format(fit.Phi[j, k]));
             row.Add(CsvWriter.Format(geneMeans[j]));
+            foreach (var c in parameterColumns) row.Add(CsvWriter.Format(c.Values[j]));
             return (IReadOnlyList<string>)row;
         }));
         // Every cell in the input's order: the training cells' z from training, the test cells' z from the kept model's

@@ -489,6 +489,31 @@ public abstract class DerivativeDecoder : FamilyDecoder
         throw new ArgumentException($"Decoder has no parameter '{family}.{parameter}'.");
     }
 
+    /// <summary>
+    /// Every family parameter's constrained value per feature, as named columns for a results table: "family.param"
+    /// (x0 included), or "family.param[p]" per latent coordinate p = 1…P when P &gt; 1. An <c>in latent</c> parameter is
+    /// read at the current running range (so the transient's peak location is in the same units as the posterior means).
+    /// </summary>
+    public IReadOnlyList<(string Name, double[] Values)> ParameterColumns()
+    {
+        using var _ = torch.no_grad();
+        var columns = new List<(string, double[])>();
+        for (int i = 0; i < Layout.Parameters.Count; i++)
+        {
+            var spec = Layout.Parameters[i];
+            string name = _familyNames[spec.Family] + "." + spec.Name;
+            using var value = ParameterValue(i).detach().to(ScalarType.Float64).cpu();
+            if (spec.Shape == ParameterShape.Feature) { columns.Add((name, value.data<double>().ToArray())); continue; }
+            long latent = value.shape[0];
+            for (long p = 0; p < latent; p++)
+            {
+                using var row = value.select(0, p).contiguous();
+                columns.Add((latent == 1 ? name : $"{name}[{p + 1}]", row.data<double>().ToArray()));
+            }
+        }
+        return columns;
+    }
+
     /// <summary>Evaluates the shared derivative network at points <paramref name="tau"/> [B, P, m] (column p feeds
     /// group p) in one batched forward; returns [K', B, P, m, d] with K' the families that use <c>net</c>, in
     /// <see cref="DecoderLayout.NetSlots"/> order (a strided view of the network's output, not a copy).</summary>

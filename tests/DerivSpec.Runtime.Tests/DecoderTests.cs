@@ -15,6 +15,28 @@ namespace DerivSpec.Runtime.Tests;
 public class DecoderTests
 {
     [Fact]
+    public void ParameterColumnsGiveEveryFamilyParameterPerFeatureAtItsConstrainedValue()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(3);
+        var dec = RiseBump.Create(4, dtype: ScalarType.Float64);
+        using (torch.no_grad()) foreach (var p in dec.parameters()) p.add_(torch.randn_like(p));
+        dec.SetLatentRange(dec.Layout.Parameters.Select((p, i) => (p, i)).First(t => t.p.Name == "z0").i,
+            torch.tensor(new double[,] { { -1.5, 2.5 } }, dtype: ScalarType.Float64));
+        var columns = dec.ParameterColumns();
+        Assert.Equal(new[] { "bump.A", "bump.x0", "bump.z0", "increasing.x0" }, columns.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
+        foreach (var (name, values) in columns)
+        {
+            var parts = name.Split('.');
+            var expected = dec.ParameterValue(parts[0], parts[1]).reshape(-1).data<double>().ToArray();
+            Assert.Equal(expected, values);
+        }
+        var z0 = columns.Single(c => c.Name == "bump.z0").Values;
+        Assert.All(z0, v => Assert.InRange(v, -1.5, 2.5));     // read at the running range
+        Assert.All(columns.Single(c => c.Name == "bump.A").Values, v => Assert.True(v > 0));
+    }
+
+    [Fact]
     public void GradientsThroughTheGeneratedDecoderMatchFiniteDifferences()
     {
         // The decoder generated from Models/RiseFall.dspec, default (shape-preserving) integration, in float64.
