@@ -219,6 +219,7 @@ namespace DerivSpec.Generator
             {
                 w.Line("var s = " + shape + ";");
                 w.Line("var x = q.Assemble(q.Outer(Parameters." + plan.Find(f, "x0").Id + "), s);");
+                w.Line("if (!q.ApplyOutputMaps) return x;");
                 w.Line("return " + ctx.Map(f.OutputMap) + ";");
             }
             w.Close();

@@ -490,6 +490,13 @@ public abstract class DerivativeDecoder : FamilyDecoder
     }
 
     /// <summary>
+    /// True (the default): every family with an output map (<c>map g(x)</c>) returns g(x). False: such families return x
+    /// = x0 + Σ_p s_p, the value before the map — for inspecting where a curve's shape comes from (the refuter uses it
+    /// to tell a map's amplification of x's rounding from a break of x itself). Not saved with the model.
+    /// </summary>
+    public bool ApplyOutputMaps { get; set; } = true;
+
+    /// <summary>
     /// Every family parameter's constrained value per feature, as named columns for a results table: "family.param"
     /// (x0 included), or "family.param[p]" per latent coordinate p = 1…P when P &gt; 1. An <c>in latent</c> parameter is
     /// read at the current running range (so the transient's peak location is in the same units as the posterior means).

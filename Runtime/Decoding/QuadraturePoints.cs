@@ -215,6 +215,10 @@ public sealed class QuadraturePoints
         return v0 * Z + matmul(kernel, secondDerivative).squeeze(-2);
     }
 
+    /// <summary>Whether families with an output map apply it (the decoder's <see cref="DerivativeDecoder.ApplyOutputMaps"/>);
+    /// when false, they return x = x0 + Σ_p s_p, the value before the map.</summary>
+    public bool ApplyOutputMaps => _decoder.ApplyOutputMaps;
+
     /// <summary>Family output before any output map: x = x0 + Σ_p s_p → [B, d] (s: [B, P, d] or [B, P, 1]).</summary>
     public Tensor Assemble(Tensor x0, Tensor shape)
     {

@@ -92,6 +92,32 @@ public class RefuterTests
         string.Create(CultureInfo.InvariantCulture, $"x({z[i - 1]:R}) = {x[i - 1]:R}, x({z[i]:R}) = {x[i]:R}");
 
     [Fact]
+    public void AStepOfTheOutputIsMapRoundingOnlyWhereTheValueBeforeTheMapMovesByItsRounding()
+    {
+        // One family (k = 1) and the refuter's 8 features, feature 0 used: x before the map steps back by one float32 ulp
+        // at index 2, and a steep map turns that into a 10-ulp drop of the output; elsewhere both rise.
+        const int features = 8;
+        float x1 = 5.3759f, back = MathF.BitDecrement(x1);
+        var pre = new[] { 5.3f, 5.37f, x1, back, 5.4f, 5.5f };
+        float y2 = 0.004579095f, y3 = y2;
+        for (int u = 0; u < 10; u++) y3 = MathF.BitDecrement(y3);
+        var output = new double[] { 0.0040, 0.0045, y2, y3, 0.0046, 0.0047 };
+        var grid = new float[] { 0, 1, 2, 3, 4, 5 };
+        float[] Flatten(float[] v) { var f = new float[v.Length * features]; for (int i = 0; i < v.Length; i++) f[i * features] = v[i]; return f; }
+
+        Assert.Contains(DerivSpec.Refuter.Refuter.Check(Declared.Increasing, output, 0), v => v.Kind == "increasing" && v.Index == 3);
+        var excuse = DerivSpec.Refuter.Refuter.MapRounding(Declared.Increasing, output, "increasing", 0, Flatten(pre), 0, 0, 1, grid);
+        Assert.NotNull(excuse);
+        Assert.Contains("a step of 1 ulp", excuse);
+
+        // The same output with x falling by 100 ulps there: a break of x itself, not excused.
+        float far = x1;
+        for (int u = 0; u < 100; u++) far = MathF.BitDecrement(far);
+        pre[3] = far;
+        Assert.Null(DerivSpec.Refuter.Refuter.MapRounding(Declared.Increasing, output, "increasing", 0, Flatten(pre), 0, 0, 1, grid));
+    }
+
+    [Fact]
     public void ThePaperRiseWithANarrowBumpIsNondecreasing()
     {
         using var compilation = DspecRuntimeCompiler.Compile(BumpModels, "bump.dspec");

@@ -15,6 +15,24 @@ namespace DerivSpec.Runtime.Tests;
 public class DecoderTests
 {
     [Fact]
+    public void WithOutputMapsOffAFamilyReturnsItsValueBeforeTheMap()
+    {
+        // Plane.dspec: x = tanh(x0 + s(z1) + s(z2)).
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(4);
+        var dec = Plane.Create(3, dtype: ScalarType.Float64);
+        using var _ = torch.no_grad();
+        var z = torch.randn(5, 2, dtype: ScalarType.Float64);
+        var mapped = dec.forward(z);
+        dec.ApplyOutputMaps = false;
+        var before = dec.forward(z);
+        dec.ApplyOutputMaps = true;
+        Assert.True(torch.allclose(torch.tanh(before), mapped, rtol: 1e-12, atol: 1e-14));
+        Assert.False(torch.allclose(before, mapped));
+        Assert.True(dec.forward(z).allclose(mapped, rtol: 0, atol: 0));
+    }
+
+    [Fact]
     public void ParameterColumnsGiveEveryFamilyParameterPerFeatureAtItsConstrainedValue()
     {
         using var scope = torch.NewDisposeScope();
