@@ -120,7 +120,8 @@ namespace DerivSpec.Generator
             w.Line("Alpha: " + CodeWriter.Double(m.Hyper.Alpha) + ",");
             w.Line("Beta: " + CodeWriter.Double(m.Hyper.Beta) + ",");
             w.Line("Gamma: " + CodeWriter.Double(m.Hyper.Gamma) + ",");
-            w.Line("AnnealFraction: " + CodeWriter.Double(m.Hyper.AnnealFraction) + ");");
+            w.Line("AnnealFraction: " + CodeWriter.Double(m.Hyper.AnnealFraction) + ",");
+            w.Line("Occam: " + CodeWriter.Double(m.Hyper.Occam) + ");");
             w.Outdent();
             w.Line();
             w.Line("/// <summary>Families, parameters, quadrature order and derivative-network shape of this model.</summary>");

@@ -109,6 +109,7 @@ namespace DerivSpec.Language.Printing
             sb.Append("  beta ").Append(Number(m.Hyper.Beta)).Append('\n');
             sb.Append("  gamma ").Append(Number(m.Hyper.Gamma)).Append('\n');
             sb.Append("  anneal ").Append(Number(m.Hyper.AnnealFraction)).Append('\n');
+            sb.Append("  occam ").Append(Number(m.Hyper.Occam)).Append('\n');
             foreach (var f in m.Families)
             {
                 sb.Append('\n');

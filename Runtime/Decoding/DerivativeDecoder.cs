@@ -490,6 +490,23 @@ public abstract class DerivativeDecoder : FamilyDecoder
     }
 
     /// <summary>
+    /// Per family, the free parameters one feature has in it: each family parameter (x0 and v0 included) once, or once
+    /// per latent coordinate; plus, for a family that reads <c>net</c>, its output weights and bias for that feature in
+    /// each latent coordinate's group (P·(h + 1), h the last hidden width, 1 without hidden layers). The derivative
+    /// network's hidden layers are shared by all features and not counted.
+    /// </summary>
+    public override IReadOnlyList<int> ParametersPerFeature()
+    {
+        var counts = new int[_familyNames.Length];
+        foreach (var spec in Layout.Parameters) counts[spec.Family] += spec.Shape == ParameterShape.Feature ? 1 : LatentDim;
+        var hidden = Layout.DerivativeNet.Hidden;
+        int inputs = hidden.Count > 0 ? hidden[^1] : 1;
+        for (int k = 0; k < counts.Length; k++)
+            if (Layout.Families[k].UsesNet) counts[k] += LatentDim * (inputs + 1);
+        return counts;
+    }
+
+    /// <summary>
     /// True (the default): every family with an output map (<c>map g(x)</c>) returns g(x). False: such families return x
     /// = x0 + Σ_p s_p, the value before the map — for inspecting where a curve's shape comes from (the refuter uses it
     /// to tell a map's amplification of x's rounding from a break of x itself). Not saved with the model.

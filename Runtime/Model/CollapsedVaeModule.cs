@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using DerivSpec.Runtime.Likelihoods;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -17,13 +18,17 @@ public sealed class CollapsedVaeModule : nn.Module
     private readonly FamilyDecoder decoder;
     private readonly Likelihood likelihood;
     private readonly Parameter xi;
+    private readonly double[] occamPenalty;
 
-    /// <summary>Creates the module (parameters in float32 on the CPU; move with <c>.to</c>).</summary>
-    public CollapsedVaeModule(FamilyDecoder decoder, LikelihoodKind likelihood, NetworkShape encoderShape)
+    /// <summary>Creates the module (parameters in float32 on the CPU; move with <c>.to</c>). <paramref name="occam"/>:
+    /// weight of the Occam prior on the assignments (<see cref="ModelDefaults.Occam"/>; 0 = none).</summary>
+    public CollapsedVaeModule(FamilyDecoder decoder, LikelihoodKind likelihood, NetworkShape encoderShape, double occam = 0)
         : base(nameof(CollapsedVaeModule))
     {
         ArgumentNullException.ThrowIfNull(decoder);
+        if (!(occam >= 0) || double.IsInfinity(occam)) throw new ArgumentOutOfRangeException(nameof(occam), occam, "The Occam weight must be a finite number ≥ 0.");
         this.decoder = decoder;
+        occamPenalty = OccamPenalty(decoder, occam);
         encoder = new GaussianEncoder(decoder.Features, decoder.LatentDim, encoderShape);
         this.likelihood = Likelihood.Create(likelihood, decoder.Features, decoder.LatentDim);
         xi = new Parameter(torch.zeros(decoder.Features, decoder.FamilyCount));
@@ -81,6 +86,23 @@ public sealed class CollapsedVaeModule : nn.Module
         // there to every [B, K, d] gradient of the likelihood's backward — strided, unvectorised passes and reductions
         // (at the single-cell size the likelihood's backward took 2.5× as long).
         var expected = likelihood.ExpectedLogLikelihood(x, loc, z, logLibrary, phi.t().contiguous());
-        return CollapsedLoss.Compute(expected, logPhi, phi, x.shape[0], mu, sigma, decoder.LogPrior(), totalSamples, alpha, beta, gamma);
+        var terms = CollapsedLoss.Compute(expected, logPhi, phi, x.shape[0], mu, sigma, decoder.LogPrior(), totalSamples, alpha, beta, gamma);
+        if (occamPenalty.Length == 0) return terms;
+        return terms with { Prior = terms.Prior + CollapsedLoss.OccamTerm(phi, occamPenalty, totalSamples) };
+    }
+
+    /// <summary>
+    /// Per family, occam·m_k/2 relative to the smallest (only the differences between families matter), m_k =
+    /// <see cref="FamilyDecoder.ParametersPerFeature"/>; empty when there is no penalty (occam 0, or every family has as
+    /// many parameters per feature).
+    /// </summary>
+    internal static double[] OccamPenalty(FamilyDecoder decoder, double occam)
+    {
+        var m = decoder.ParametersPerFeature();
+        if (m.Count != decoder.FamilyCount) throw new InvalidOperationException($"{decoder.GetType().Name}.ParametersPerFeature gave {m.Count} counts for {decoder.FamilyCount} families.");
+        if (occam == 0 || m.Count == 0) return Array.Empty<double>();
+        int least = m.Min();
+        if (m.All(v => v == least)) return Array.Empty<double>();
+        return m.Select(v => occam * (v - least) / 2.0).ToArray();
     }
 }

@@ -61,6 +61,12 @@ public abstract class FamilyDecoder : nn.Module<Tensor, Tensor>
     public virtual bool InitialiseOffsets(Tensor location) => false;
 
     /// <summary>
+    /// Per family, the free parameters one feature has in it (m_k, for the Occam prior, <see cref="ModelDefaults.Occam"/>).
+    /// The base class knows none and gives 0 for every family (no penalty).
+    /// </summary>
+    public virtual System.Collections.Generic.IReadOnlyList<int> ParametersPerFeature() => new int[FamilyCount];
+
+    /// <summary>
     /// Sees the encoder's posterior means <paramref name="mu"/> [B, p] of a training minibatch: the collapsed-VI module
     /// calls it at every loss evaluation in training mode (never in eval mode), before decoding. A decoder whose
     /// parameters are placed relative to the occupied latent range (<c>in latent(a, b)</c> in a .dspec) updates its

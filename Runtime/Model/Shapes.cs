@@ -30,13 +30,17 @@ public sealed record NetworkShape(IReadOnlyList<int> Hidden, ActivationKind Acti
 /// <param name="Beta">Weight β of the KL term (6) after annealing.</param>
 /// <param name="Gamma">Weight γ of terms (4) and (5) after annealing.</param>
 /// <param name="AnnealFraction">Fraction of epochs over which β and γ rise linearly from 0 (0 = no annealing).</param>
+/// <param name="Occam">Weight of the Occam prior on the family assignments (0 = none, the paper's uniform prior; 1 = the
+/// BIC's penalty): log p(w_j = k) gains −Occam·(m_k/2)·log N, m_k the free parameters one feature has in family k
+/// (<see cref="FamilyDecoder.ParametersPerFeature"/>), N the training samples.</param>
 public sealed record ModelDefaults(
     LikelihoodKind Likelihood,
     NetworkShape Encoder,
     double Alpha,
     double Beta,
     double Gamma,
-    double AnnealFraction)
+    double AnnealFraction,
+    double Occam = 0)
 {
     /// <summary>The paper's synthetic-experiment settings: Gaussian, ReLU encoder of width 64, α = 0.1, β = γ = 1, no annealing.</summary>
     public static ModelDefaults Paper { get; } = new(LikelihoodKind.Gaussian, new NetworkShape(new[] { 64 }, ActivationKind.Relu), 0.1, 1.0, 1.0, 0.0);

@@ -109,6 +109,43 @@ public class VocabularyEndToEndTests
         throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
     }
 
+    [Fact]
+    public void TheOccamSettingAddsEachFamilysParameterPriceToThePriorTerm()
+    {
+        // rise: x0 and the net's output weights for the feature (last hidden width 5, plus the bias): 1 + 6 = 7;
+        // bump: x0, z0, A = 3 (no net). occam 2: penalties 2·(7 − 3)/2 = 4 for rise, 0 for bump, times log N per unit of φ.
+        using var compiled = Compile("""
+            model Occam {
+              latent 1
+              net [4, 5] tanh
+              occam 2
+              family rise increasing: dx/dz = softplus(net)
+              family bump transient {
+                param z0
+                param A > 0
+                x = A * exp(-square(z - z0))
+              }
+            }
+            """);
+        var factory = compiled.Model("Occam");
+        Assert.Equal(2.0, factory.Defaults.Occam);
+        using var scope = torch.NewDisposeScope();
+        var decoder = (DerivativeDecoder)factory.Create(D, dtype: ScalarType.Float64);
+        Assert.Equal(new[] { 7, 3 }, decoder.ParametersPerFeature());
+        using var with = new CollapsedVaeModule(decoder, factory.Defaults.Likelihood, factory.Defaults.Encoder, factory.Defaults.Occam);
+        using var without = new CollapsedVaeModule(decoder, factory.Defaults.Likelihood, factory.Defaults.Encoder);
+        with.to(ScalarType.Float64);
+        without.to(ScalarType.Float64);
+        var xi = torch.tensor(new double[,] { { 0.3, -1.0 }, { 2.0, 0.1 }, { -0.5, -0.5 }, { 1.2, 3.0 } }, dtype: ScalarType.Float64);
+        using (torch.no_grad()) { with.get_parameter("xi")!.copy_(xi); without.get_parameter("xi")!.copy_(xi); }
+        var x = torch.tensor(new double[,] { { 0.3, -1.2, 2.0, 0.5 }, { -0.4, 0.9, 1.1, -2.2 } }, dtype: ScalarType.Float64);
+        double prior(CollapsedVaeModule m) { torch.manual_seed(1); return m.Loss(x, x, null, N, Alpha, Beta, Gamma).Prior.item<double>(); }
+        var phi = torch.softmax(xi, 1).data<double>().ToArray();
+        double riseMass = 0;
+        for (int j = 0; j < D; j++) riseMass += phi[2 * j];
+        Assert.Equal(riseMass * 4 * Math.Log(N), prior(with) - prior(without), 1e-12);
+    }
+
     [Theory]
     [MemberData(nameof(Likelihoods))]
     public void TheProductionLossMatchesEquations3To7ByHand(string likelihood)

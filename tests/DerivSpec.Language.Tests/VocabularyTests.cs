@@ -156,6 +156,21 @@ public class VocabularyTests
     }
 
     [Fact]
+    public void OccamIsANonnegativeSettingThatDefaultsToZeroAndRoundTrips()
+    {
+        const string family = "  family f increasing: dx/dz = softplus(net)\n}\n";
+        Assert.Equal(0.0, Single("model M {\n" + family).Hyper.Occam);
+        var m = Single("model M {\n  occam 1.5\n" + family);
+        Assert.Equal(1.5, m.Hyper.Occam);
+        Assert.Contains("  occam 1.5\n", DspecPrinter.Print(m));
+        var r = DspecCompiler.Compile("model M {\n  occam -1\n" + family, "v.dspec");
+        var d = Assert.Single(r.Diagnostics);
+        Assert.Equal("DSPEC1004", d.Id);
+        Assert.Contains("'occam'", d.Message);
+        Assert.Empty(r.Models);
+    }
+
+    [Fact]
     public void NetworkShapesStopAtTheSharedLimits()
     {
         Single($"model M {{\n  net [{DspecLimits.MaxHiddenWidth}] tanh\n  family f increasing: dx/dz = softplus(net)\n}}\n");
