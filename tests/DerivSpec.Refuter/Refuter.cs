@@ -467,8 +467,8 @@ public static class Refuter
     /// <summary>
     /// Null unless every break of <paramref name="kind"/> in the output <paramref name="values"/> of family
     /// <paramref name="f"/>, feature <paramref name="j"/>, lies on a step across which the value before the map moves by
-    /// at most 4 float32 ulps (of the larger end and of its value at z_p = 0); then a line saying so, with the largest
-    /// such step of x (in ulps) and the output's step there.
+    /// at most 4 float32 ulps (of the larger end and of its value at z_p = 0); then a line saying so, with x on both sides
+    /// of the first break and its step there in ulps.
     /// </summary>
     internal static string? MapRounding(Declared p, double[] values, string kind, int zeroIndex, float[] preMap, int f, int j, int k, float[] grid)
     {
