@@ -96,6 +96,7 @@ public static class PredictCommand
             Latent = latent,
             FamilyNames = model.FamilyNames.ToArray(),
             FamilyProbabilities = model.FamilyProbabilities(),
+            GeneParameters = (model.Decoder as Runtime.Decoding.DerivativeDecoder)?.ParameterColumns(),
         };
         var annotated = ResultsWriter.Annotate(matrix, results);
         if (data.Time is not null && !annotated.Obs.Contains(ResultFiles.TrueTime)) annotated.Obs.Set(ResultFiles.TrueTime, data.Time);

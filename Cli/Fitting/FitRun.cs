@@ -45,6 +45,9 @@ public sealed record FitOutcome
     /// <summary>Curves [G, K, d] on <see cref="Grid"/> (location scale).</summary>
     public required double[,,] Curves { get; init; }
 
+    /// <summary>Every family parameter per feature ("transient.z0", …; <see cref="Runtime.Decoding.DerivativeDecoder.ParameterColumns"/>).</summary>
+    public IReadOnlyList<(string Name, double[] Values)>? GeneParameters { get; init; }
+
     /// <summary>Per-epoch metrics of the kept run.</summary>
     public required IReadOnlyList<EpochMetrics> History { get; init; }
 
@@ -136,6 +139,7 @@ public static class FitRun
             Assignments = assignments,
             Grid = grid,
             Curves = best.FittedCurves(grid),
+            GeneParameters = (best.Decoder as Runtime.Decoding.DerivativeDecoder)?.ParameterColumns(),
             History = best.History.ToArray(),
             Scores = scores,
             Ari = data.Labels is null ? null : Clustering.AdjustedRandIndex(data.Labels, assignments),

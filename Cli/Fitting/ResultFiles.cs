@@ -91,6 +91,7 @@ public static class ResultFiles
             Assignments = o.Assignments,
             CurveGrid = o.Grid,
             Curves = o.Curves,
+            GeneParameters = o.GeneParameters,
         };
     }
 
@@ -169,9 +170,9 @@ public static class ResultFiles
 
     private static string Describe(string file) => file switch
     {
-        H5ad => "the input data with the results: obs `pseudotime`, `z_1`…, obsm `X_derivspec`, var `family`, `phi_<family>`, uns `derivspec` (curves)",
+        H5ad => "the input data with the results: obs `pseudotime`, `z_1`…, obsm `X_derivspec`, var `family`, `phi_<family>` and every family parameter per feature (`<family>.<param>`, e.g. a transient's peak `z0`), uns `derivspec` (curves)",
         Cells => "per sample: pseudotime (posterior mean of z) and every latent coordinate",
-        Features => "per feature: fitted family and φ, the probability of each family",
+        Features => "per feature: fitted family, φ (the probability of each family) and every family parameter (`<family>.<param>`)",
         Curves => "each feature's fitted curve (its family's) on a grid over the pseudotime range",
         Model => "the trained model with its .dspec inside: `derivspec predict model.dsm DATA --out DIR`",
         Spec => "the .dspec that was fitted",

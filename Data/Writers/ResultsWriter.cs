@@ -33,6 +33,10 @@ public sealed record DerivSpecResults
     /// <summary>Every family's curve for every gene on <see cref="CurveGrid"/>, [G, K, d].</summary>
     public double[,,]? Curves { get; init; }
 
+    /// <summary>Per-gene parameter values as named columns of length d ("transient.z0", "rise.x0", …), written after
+    /// the φ columns of genes.csv and as numeric var columns; null = none.</summary>
+    public IReadOnlyList<(string Name, double[] Values)>? GeneParameters { get; init; }
+
     /// <summary>The assigned family per gene (given, or argmax φ).</summary>
     public int[] AssignedFamilies()
     {
@@ -49,7 +53,7 @@ public sealed record DerivSpecResults
 /// <summary>
 /// Writes DerivSpec results together with the input data: to .h5ad (the input's X, obs and var kept, plus obs
 /// <c>pseudotime</c> and <c>z_1</c>…<c>z_p</c>, obsm <c>X_derivspec</c>, var <c>family</c> (categorical) and
-/// <c>phi_&lt;family&gt;</c>, uns <c>derivspec</c> with the model name, family names, curve grid and curves [G, K, d]) or
+/// <c>phi_&lt;family&gt;</c> and the gene parameters, uns <c>derivspec</c> with the model name, family names, curve grid and curves [G, K, d]) or
 /// to CSV files (cells.csv, genes.csv, curves.csv).
 /// </summary>
 public static class ResultsWriter
@@ -89,6 +93,8 @@ public static class ResultsWriter
             for (int j = 0; j < d; j++) col[j] = results.FamilyProbabilities[j, f];
             a.Var.Set($"phi_{results.FamilyNames[f]}", col);
         }
+        foreach (var (name, values) in results.GeneParameters ?? Array.Empty<(string, double[])>())
+            a.Var.Set(name, (double[])values.Clone());
         var uns = new UnsDictionary();
         foreach (var kv in data.Uns) uns[kv.Key] = kv.Value;
         var r = new UnsDictionary
@@ -112,7 +118,7 @@ public static class ResultsWriter
 
     /// <summary>
     /// Writes into <paramref name="folder"/> (each file atomically): <c>cells.csv</c> (cell, pseudotime, z_1…z_p),
-    /// <c>genes.csv</c> (gene, family, phi_&lt;family&gt;…) and, when curves are given, <c>curves.csv</c> (z, then per gene
+    /// <c>genes.csv</c> (gene, family, phi_&lt;family&gt;…, then the <see cref="DerivSpecResults.GeneParameters"/>) and, when curves are given, <c>curves.csv</c> (z, then per gene
     /// its assigned family's curve).
     /// </summary>
     public static void WriteCsv(string folder, AnnData data, DerivSpecResults results)
@@ -134,10 +140,13 @@ public static class ResultsWriter
         var assigned = results.AssignedFamilies();
         var geneHeader = new List<string> { "gene", "family" };
         geneHeader.AddRange(results.FamilyNames.Select(f => $"phi_{f}"));
+        var parameters = results.GeneParameters ?? Array.Empty<(string Name, double[] Values)>();
+        geneHeader.AddRange(parameters.Select(c => c.Name));
         CsvWriter.Write(Path.Combine(folder, "genes.csv"), geneHeader, Enumerable.Range(0, d).Select(j =>
         {
             var row = new List<string> { data.VarNames[j], results.FamilyNames[assigned[j]] };
             for (int f = 0; f < k; f++) row.Add(CsvWriter.Format(results.FamilyProbabilities[j, f]));
+            foreach (var c in parameters) row.Add(CsvWriter.Format(c.Values[j]));
             return (IReadOnlyList<string>)row;
         }));
         if (results.CurveGrid is { } grid && results.Curves is { } curves)
@@ -173,5 +182,13 @@ public static class ResultsWriter
                 $"The curves are [{c.GetLength(0)}, {c.GetLength(1)}, {c.GetLength(2)}]; [{r.CurveGrid!.Length}, {k}, {d}] (grid × families × genes) are needed."), nameof(r));
         foreach (var f in r.FamilyNames)
             if (string.IsNullOrEmpty(f)) throw new ArgumentException("A family name is empty.", nameof(r));
+        var names = new HashSet<string>(StringComparer.Ordinal) { "gene", "family" };
+        foreach (var f in r.FamilyNames) names.Add("phi_" + f);
+        foreach (var (name, values) in r.GeneParameters ?? Array.Empty<(string, double[])>())
+        {
+            if (string.IsNullOrEmpty(name)) throw new ArgumentException("A gene parameter column has no name.", nameof(r));
+            if (values is null || values.Length != d) throw new ArgumentException($"Gene parameter column '{name}' has {values?.Length ?? 0} values for {d} genes.", nameof(r));
+            if (!names.Add(name)) throw new ArgumentException($"Gene parameter column '{name}' repeats a column name.", nameof(r));
+        }
     }
 }

@@ -55,7 +55,10 @@ public sealed class FitTests
         Assert.Empty(Directory.GetDirectories(dir, ".results.partial-*"));
 
         var features = File.ReadAllLines(Path.Combine(results, "genes.csv"));
-        Assert.Equal("gene,family,phi_rise,phi_fall,phi_peak", features[0]);
+        // φ, then every family parameter per feature (paper.dspec: x0 of each family, the peak's z0, c and A).
+        var header = features[0].Split(',');
+        Assert.Equal(new[] { "gene", "family", "phi_rise", "phi_fall", "phi_peak" }, header.Take(5));
+        Assert.Equal(new[] { "fall.x0", "peak.A", "peak.c", "peak.x0", "peak.z0", "rise.x0" }, header.Skip(5).OrderBy(h => h, StringComparer.Ordinal));
         Assert.Equal(Features + 1, features.Length);
         foreach (var line in features.Skip(1))
         {
@@ -143,7 +146,13 @@ public sealed class FitTests
         {
             double sum = a.Var.Numeric("phi_rise")[j] + a.Var.Numeric("phi_fall")[j] + a.Var.Numeric("phi_peak")[j];
             Assert.InRange(sum, 0.999, 1.001);
+            Assert.True(a.Var.Numeric("peak.A")[j] > 0);   // the constrained value, A > 0
         }
+        // genes.csv and the h5ad carry the same parameter values
+        var genes = File.ReadAllLines(Path.Combine(dir, "results", "genes.csv"));
+        int z0Column = Array.IndexOf(genes[0].Split(','), "peak.z0");
+        Assert.True(z0Column > 0, genes[0]);
+        Assert.Equal(a.Var.Numeric("peak.z0")[0], double.Parse(genes[1].Split(',')[z0Column], CultureInfo.InvariantCulture), 12);
         var uns = Assert.IsType<DerivSpec.Data.UnsDictionary>(a.Uns["derivspec"]);
         Assert.Equal("Paper", uns["model"]);
         Assert.Equal(new[] { "rise", "fall", "peak" }, (string[])uns["families"]);

@@ -83,6 +83,28 @@ public sealed class WriterTests : TempDirTests
     }
 
     [Fact]
+    public void GeneParametersGoIntoVarAndGenesCsvAndWrongOnesAreRefused()
+    {
+        var (data, results) = Fitted();
+        results = results with { GeneParameters = new (string, double[])[] { ("fall.z0", new[] { -0.5, 0.25, 1.5 }), ("rise.x0", new[] { 1.0, 2, 3 }) } };
+        var p = PathOf("params.h5ad");
+        ResultsWriter.WriteH5ad(p, data, results);
+        var r = H5adReader.Read(p);
+        Assert.Equal(new[] { -0.5, 0.25, 1.5 }, r.Var.Numeric("fall.z0"));
+        Assert.Equal(new[] { 1.0, 2, 3 }, r.Var.Numeric("rise.x0"));
+        var dir = PathOf("params");
+        ResultsWriter.WriteCsv(dir, data, results);
+        var genes = File.ReadAllLines(Path.Combine(dir, "genes.csv"));
+        Assert.Equal("gene,family,phi_rise,phi_fall,fall.z0,rise.x0", genes[0]);
+        Assert.Equal("Sox2,fall,0.2,0.8,0.25,2", genes[2]);
+
+        Assert.Contains("'fall.z0' has 2 values for 3 genes", Assert.Throws<ArgumentException>(() => ResultsWriter.Annotate(data,
+            results with { GeneParameters = new (string, double[])[] { ("fall.z0", new[] { 1.0, 2 }) } })).Message);
+        Assert.Contains("'phi_rise' repeats", Assert.Throws<ArgumentException>(() => ResultsWriter.Annotate(data,
+            results with { GeneParameters = new (string, double[])[] { ("phi_rise", new[] { 1.0, 2, 3 }) } })).Message);
+    }
+
+    [Fact]
     public void CsvWriterRoundTripsThroughReader()
     {
         var a = new AnnData(new DenseMatrix(2, 2, new[] { 0.1f, -2f, 1e-7f, 3.25f }), new[] { "r\"1", "r2" }, new[] { "a,b", "c" });
