@@ -137,14 +137,16 @@ public sealed class QuadraturePoints
             : broadcast_tensors(integrand, Tau)[0];
         if (_fixed is not null) return _fixed.Integrate(f, anchor);   // rejects an integrand that depends on the sample
         if (_grid is not null) return _grid.Integrate(f);
-        // (z/2)·wᵢ for every sample and latent dimension, [B, P, n, 1], computed once per pass.
-        _scaledWeights ??= (HalfZ * _decoder.Quadrature.Weights).unsqueeze(-1);
         // Wide integrands: one contraction over the nodes ([1, n]·[n, d] per sample) reads the integrand once, forward
         // and backward. Narrow ones: an elementwise product and a sum, which at that size costs less than B·P tiny matmuls.
         return Contract(f)
-            ? matmul(_scaledWeights.transpose(-1, -2), f).squeeze(-2)
-            : (f * _scaledWeights).sum(dim: -2);
+            ? matmul(ScaledWeights.transpose(-1, -2), f).squeeze(-2)
+            : (f * ScaledWeights).sum(dim: -2);
     }
+
+    /// <summary>(z/2)·wᵢ for every sample and latent dimension, [B, P, n, 1]: the Gauss–Legendre weights of this pass,
+    /// computed once.</summary>
+    private Tensor ScaledWeights => _scaledWeights ??= (HalfZ * _decoder.Quadrature.Weights).unsqueeze(-1);
 
     /// <summary>Integrands at least this wide (features d) are integrated by a matmul over the nodes under the
     /// Gauss–Legendre rule; narrower ones by a product and a sum (Benchmark --profile: the product wins at the synthetic
@@ -198,8 +200,7 @@ public sealed class QuadraturePoints
     /// <summary>[B, P, 2, d]: Σᵢ (z/2)wᵢ·τᵢ·e(τᵢ) and Σᵢ (z/2)wᵢ·e(τᵢ) in one matmul (Gauss–Legendre only).</summary>
     private Tensor ShiftedContraction(Tensor factor)
     {
-        _scaledWeights ??= (HalfZ * _decoder.Quadrature.Weights).unsqueeze(-1);
-        _shiftWeights ??= cat(new[] { (_scaledWeights * Tau).transpose(-1, -2), _scaledWeights.transpose(-1, -2) }, -2);   // [B, P, 2, n]
+        _shiftWeights ??= cat(new[] { (ScaledWeights * Tau).transpose(-1, -2), ScaledWeights.transpose(-1, -2) }, -2);   // [B, P, 2, n]
         return matmul(_shiftWeights, factor);
     }
 
@@ -210,8 +211,7 @@ public sealed class QuadraturePoints
         if (SharedPoints) return v0 * Z + Z * Integrate(secondDerivative) - Integrate(Tau * secondDerivative);
         if (!Contract(secondDerivative) || !SameAsPoints(secondDerivative)) return v0 * Z + Integrate(ZMinusTau * secondDerivative);
         // Gauss–Legendre, wide: the kernel (z − τᵢ) goes into the contraction's weights, not into a [B, P, n, d] product.
-        _scaledWeights ??= (HalfZ * _decoder.Quadrature.Weights).unsqueeze(-1);
-        var kernel = (_scaledWeights * ZMinusTau).transpose(-1, -2);                  // [B, P, 1, n]
+        var kernel = (ScaledWeights * ZMinusTau).transpose(-1, -2);                  // [B, P, 1, n]
         return v0 * Z + matmul(kernel, secondDerivative).squeeze(-2);
     }
 

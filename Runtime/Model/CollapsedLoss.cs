@@ -72,15 +72,15 @@ public static class CollapsedLoss
     /// <summary>
     /// The Occam prior on the assignments as a loss term (added to (7)): Σ_jk φ_jk·penalty_k·log N, i.e. −E_q(w) log p(w)
     /// with log p(w_j = k) = −penalty_k·log N + const (penalty_k = occam·m_k/2: the BIC's price of family k's free
-    /// parameters per feature). Not part of the reported ELBO, like the rest of (7).
+    /// parameters per feature; <paramref name="penalty"/> [K], in φ's dtype and device). Not part of the reported ELBO,
+    /// like the rest of (7).
     /// </summary>
-    public static Tensor OccamTerm(Tensor phi, double[] penalty, long totalSamples)
+    public static Tensor OccamTerm(Tensor phi, Tensor penalty, long totalSamples)
     {
         ArgumentNullException.ThrowIfNull(phi);
         ArgumentNullException.ThrowIfNull(penalty);
-        if (penalty.Length != phi.shape[1]) throw new ArgumentException($"{penalty.Length} penalties for {phi.shape[1]} families.", nameof(penalty));
-        using var weights = torch.tensor(penalty, dtype: phi.dtype, device: phi.device);
-        return (phi.sum(dim: 0) * weights).sum().mul_(Math.Log(totalSamples));
+        if (penalty.dim() != 1 || penalty.shape[0] != phi.shape[1]) throw new ArgumentException($"{penalty.numel()} penalties for {phi.shape[1]} families.", nameof(penalty));
+        return (phi.sum(dim: 0) * penalty).sum().mul_(Math.Log(totalSamples));
     }
 
     /// <summary>(4): −γ (log B(n + α) − log B(α)) with n_k = Σ_j φ_jk, for φ [d, K].</summary>

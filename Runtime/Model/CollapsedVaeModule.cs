@@ -19,6 +19,7 @@ public sealed class CollapsedVaeModule : nn.Module
     private readonly Likelihood likelihood;
     private readonly Parameter xi;
     private readonly double[] occamPenalty;
+    private Tensor? occamWeights;   // occamPenalty as a tensor in φ's dtype and device, made once (not per step)
 
     /// <summary>Creates the module (parameters in float32 on the CPU; move with <c>.to</c>). <paramref name="occam"/>:
     /// weight of the Occam prior on the assignments (<see cref="ModelDefaults.Occam"/>; 0 = none).</summary>
@@ -88,7 +89,23 @@ public sealed class CollapsedVaeModule : nn.Module
         var expected = likelihood.ExpectedLogLikelihood(x, loc, z, logLibrary, phi.t().contiguous());
         var terms = CollapsedLoss.Compute(expected, logPhi, phi, x.shape[0], mu, sigma, decoder.LogPrior(), totalSamples, alpha, beta, gamma);
         if (occamPenalty.Length == 0) return terms;
-        return terms with { Prior = terms.Prior + CollapsedLoss.OccamTerm(phi, occamPenalty, totalSamples) };
+        if (occamWeights is null || occamWeights.dtype != phi.dtype || occamWeights.device_type != phi.device_type || occamWeights.device_index != phi.device_index)
+        {
+            occamWeights?.Dispose();
+            occamWeights = torch.tensor(occamPenalty, dtype: phi.dtype, device: phi.device).DetachFromDisposeScope();
+        }
+        return terms with { Prior = terms.Prior + CollapsedLoss.OccamTerm(phi, occamWeights, totalSamples) };
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            occamWeights?.Dispose();
+            occamWeights = null;
+        }
+        base.Dispose(disposing);
     }
 
     /// <summary>
