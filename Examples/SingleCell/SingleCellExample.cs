@@ -58,7 +58,7 @@ public static class SingleCellExample
         var labels = cmd.OptionalString("--labels", "True family per gene, to score the ARI: a file (one per line) or var:COLUMN of the data.", "FILE|var:C");
         var time = cmd.OptionalString("--time", "True pseudotime per cell, to score Spearman: a file (one per line) or obs:COLUMN of the data.", "FILE|obs:C");
         var export = cmd.OptionalString("--write-h5ad", "Write the simulated counts (obs 'time', var 'family': the truth) to this .h5ad file and stop.", "FILE");
-        var outDir = cmd.String("--out", "Output folder: genes.csv, cells.csv, metrics.csv, the plots and results.h5ad (the training cells with obs pseudotime, obsm X_derivspec, var family and phi_<family>, uns derivspec); written only when the run succeeds.", Path.Combine("out", "singlecell"), "DIR");
+        var outDir = cmd.String("--out", "Output folder: genes.csv, cells.csv, metrics.csv, the plots and results.h5ad (the training cells with obs pseudotime, obsm X_derivspec, var family, phi_<family> and the family parameters per gene (transient.z0, …), uns derivspec); written only when the run succeeds.", Path.Combine("out", "singlecell"), "DIR");
         var device = cmd.Device();
         var threads = cmd.Int("--threads", "torch CPU threads (1 by default, as in the other examples; the paper-size run in the README used 2).", 1, 1, 256);
         var beta = cmd.OptionalDouble("--beta", "Weight of the KL term after annealing (default: scrna.dspec's, 10).", 0, 1e6);
@@ -195,7 +195,8 @@ public static class SingleCellExample
         var deciles = ExpressionGroups.ByMean(geneMeans);
         var confident = ExpressionGroups.Confident(fit.Phi, ConfidentPhi);
         double? ariConfident = labels is null ? null : ExpressionGroups.SubsetAri(labels, fit.Assignments, confident);
-        if (labels is not null) PrintDecileAris(stdout, deciles, labels, fit.Assignments, confident.Length, ariConfident, geneNames.Count);
+        var decileAris = deciles.Select(g => labels is null ? null : ExpressionGroups.SubsetAri(labels, fit.Assignments, g.Genes)).ToArray();
+        if (labels is not null) PrintDecileAris(stdout, deciles, decileAris, confident.Length, ariConfident, geneNames.Count);
         WarnIfFailed(fit, stderr);
 
         // outputs
@@ -233,13 +234,13 @@ public static class SingleCellExample
                 CsvWriter.Format(assignWarmup), integration, ariConfident is double xc ? CsvWriter.Format(xc) : "",
                 confident.Length.ToString(CultureInfo.InvariantCulture) } });
         CsvWriter.Write(output.PathFor("ari_by_decile.csv"), new[] { "decile", "min_mean", "max_mean", "genes", "ari" },
-            deciles.Select(g => (IReadOnlyList<string>)new[]
+            deciles.Select((g, i) => (IReadOnlyList<string>)new[]
             {
                 g.Number.ToString(CultureInfo.InvariantCulture), g.Genes.Length == 0 ? "" : CsvWriter.Format(g.MinMean),
                 g.Genes.Length == 0 ? "" : CsvWriter.Format(g.MaxMean), g.Genes.Length.ToString(CultureInfo.InvariantCulture),
-                labels is not null && ExpressionGroups.SubsetAri(labels, fit.Assignments, g.Genes) is double ag ? CsvWriter.Format(ag) : "",
+                decileAris[i] is double ag ? CsvWriter.Format(ag) : "",
             }));
-        ResultsWriter.WriteH5ad(output.PathFor("results.h5ad"), trainData, fit.ToResults());
+        ResultsWriter.WriteH5ad(output.PathFor("results.h5ad"), trainData, fit.ToResults() with { GeneParameters = parameterColumns });
         WriteFigures(fit, geneNames, labels, time is null ? null : trainRows.Select(i => time[i]).ToArray(), output);
         output.Commit();
         stdout.WriteLine($"results written to {output.Destination}");
@@ -254,15 +255,16 @@ public static class SingleCellExample
     /// range, genes, ARI; "–" where a decile has fewer than two genes) and over the genes whose largest φ exceeds
     /// <see cref="ConfidentPhi"/>, with how many they are.
     /// </summary>
-    private static void PrintDecileAris(TextWriter stdout, GeneGroup[] deciles, string[] labels, int[] assignments,
+    private static void PrintDecileAris(TextWriter stdout, GeneGroup[] deciles, double?[] decileAris,
         int confidentGenes, double? ariConfident, int genes)
     {
         stdout.WriteLine("  ARI by expression decile (genes by mean count over the training cells, lowest first):");
         stdout.WriteLine("  | decile | mean count | genes | ARI |");
         stdout.WriteLine("  |---|---|---|---|");
-        foreach (var g in deciles)
+        for (int i = 0; i < deciles.Length; i++)
         {
-            var ari = ExpressionGroups.SubsetAri(labels, assignments, g.Genes);
+            var g = deciles[i];
+            var ari = decileAris[i];
             string range = g.Genes.Length == 0 ? "–" : $"{MeanCount(g.MinMean)}–{MeanCount(g.MaxMean)}";
             stdout.WriteLine(FormattableString.Invariant($"  | {g.Number} | {range} | {g.Genes.Length} | {(ari is double a ? a.ToString("F3", CultureInfo.InvariantCulture) : "–")} |"));
         }
