@@ -203,6 +203,15 @@ public static class BenchmarkCommand
             MatmulFloor.Result? floor = model.Decoder is DerivSpec.Runtime.Decoding.DerivativeDecoder dd
                 ? MatmulFloor.Measure(MatmulFloor.Widths(dd), (long)batch * dd.QuadratureOrder, dd.LatentDim, threads, dev)
                 : null;
+            // The per-operator floor: the loss's operators counted on the first batch, one operator's fixed cost timed here.
+            OperatorFloor.Counts ops;
+            model.Module.train();
+            using (var inputs = FirstBatch.Of(data, batch, synth))
+            using (var onDevice = inputs.To(dev))
+                ops = OperatorFloor.Count(() => onDevice.Loss(model.Module).Stacked().sum());
+            var costs = OperatorFloor.Measure(threads, dev);
+            double opFloor = costs.Milliseconds(ops);
+            double msPerStep = median / steps * 1000;
             var json = new Dictionary<string, object?>
             {
                 ["case"] = name,
@@ -216,10 +225,16 @@ public static class BenchmarkCommand
                 ["steps_per_epoch"] = steps,
                 ["measured_epochs"] = measured,
                 ["median_s_per_epoch"] = Math.Round(median, 5),
-                ["ms_per_step"] = Math.Round(median / steps * 1000, 3),
+                ["ms_per_step"] = Math.Round(msPerStep, 3),
                 ["floor_ms_per_step"] = floor is null ? null : Math.Round(floor.Milliseconds, 3),
-                ["x_floor"] = floor is null ? null : Math.Round(median / steps * 1000 / floor.Milliseconds, 2),
+                ["x_floor"] = floor is null ? null : Math.Round(msPerStep / floor.Milliseconds, 2),
                 ["floor_gflops"] = floor is null ? null : Math.Round(floor.Gflops, 2),
+                ["ops_per_step"] = ops.Total,
+                ["ops_with_gradient"] = ops.Gradient,
+                ["us_per_op"] = Math.Round(costs.GradientMicroseconds, 2),
+                ["us_per_op_no_grad"] = Math.Round(costs.PlainMicroseconds, 2),
+                ["op_floor_ms_per_step"] = Math.Round(opFloor, 3),
+                ["x_both_floors"] = floor is null ? null : Math.Round(msPerStep / (floor.Milliseconds + opFloor), 2),
                 ["median_cpu_s_per_epoch"] = Math.Round(cpuMedian, 5),
                 ["user_s"] = Math.Round(userS, 3),
                 ["sys_s"] = Math.Round(sysS, 3),

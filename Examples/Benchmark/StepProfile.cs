@@ -7,14 +7,16 @@ using DerivSpec.Runtime.Model;
 using DerivSpec.Runtime.Training;
 using DerivSpec.Tools;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DerivSpec.Examples.Benchmark;
 
 /// <summary>
 /// Where a training step's time goes (<c>--profile</c>): the case's model on the case's data (<c>synth</c>: the paper's
 /// model, batch 32; <c>scrna-B</c>: the single-cell model at batch B), one batch, each part repeated after a warm-up; mean wall,
-/// fastest wall and mean CPU milliseconds per repetition, and the number of forward operators (tensors created) of the decoder and of the
-/// whole loss. A profile, not a target: at the synth size the figures are mostly TorchSharp's per-operator overhead.
+/// fastest wall and mean CPU milliseconds per repetition, the number of forward operators (tensors created) of the decoder and of the
+/// whole loss, and one operator's fixed cost (<see cref="OperatorFloor"/>). A profile, not a target: at the synth size the figures are
+/// mostly TorchSharp's and libtorch's per-operator overhead.
 /// </summary>
 internal static class StepProfile
 {
@@ -32,25 +34,20 @@ internal static class StepProfile
         using var ownedModel = model;
         var module = model.Module;
         module.train();
-        batch = Math.Min(batch, data.ObsCount);
-        var values = ((DenseMatrix)data.X).Values;
-        using var x = torch.tensor(values.Slice(0, batch * data.VarCount).ToArray(), new long[] { batch, data.VarCount });
-        using var encoderInput = synth ? x.alias() : torch.log1p(x);
-        using var logLibrary = synth ? null : x.sum(dim: 1).clamp_min(1).log();
+        using var inputs = FirstBatch.Of(data, batch, synth);
+        batch = (int)inputs.X.shape[0];
         using var zb = torch.randn(batch, model.Decoder.LatentDim);
         using var adam = new FlatAdam(module.parameters());
-        long n = data.ObsCount;
         w.WriteLine(FormattableString.Invariant(
             $"step profile: {caseName}, {data.VarCount} features, batch {batch}, integration {integration}, {threads} thread(s), {reps} repetitions per line"));
-        LossTerms Loss() => module.Loss(x, encoderInput, logLibrary, n, 0.1, 1, 1);
-        using (var countScope = torch.NewDisposeScope())
-        {
-            module.Decoder.forward(zb);
-            int dec = countScope.DisposablesCount;
-            Loss().Stacked().sum();
-            w.WriteLine(FormattableString.Invariant(
-                $"  forward operators (tensors created) per step: decoder {dec}, whole loss {countScope.DisposablesCount - dec}"));
-        }
+        LossTerms Loss() => inputs.Loss(module);
+        var decoderOps = OperatorFloor.Count(() => module.Decoder.forward(zb));
+        var lossOps = OperatorFloor.Count(() => Loss().Stacked().sum());
+        var costs = OperatorFloor.Measure(threads, torch.CPU);
+        w.WriteLine(FormattableString.Invariant(
+            $"  forward operators (tensors created) per step: decoder {decoderOps.Total} ({decoderOps.Gradient} with a gradient), whole loss {lossOps.Total} ({lossOps.Gradient} with a gradient)"));
+        w.WriteLine(FormattableString.Invariant(
+            $"  one operator's fixed cost: {costs.GradientMicroseconds:F2} µs with a gradient (forward + backward), {costs.PlainMicroseconds:F2} µs without; the whole loss's operators at that cost: {costs.Milliseconds(lossOps):F3} ms per step"));
         if (module.Decoder is DerivSpec.Runtime.Decoding.DerivativeDecoder dd)
         {
             using var points = integration == IntegrationRules.GaussLegendre
@@ -61,7 +58,7 @@ internal static class StepProfile
         Time(w, reps, warmup, "decoder forward (no grad)", () => { using var _ = torch.no_grad(); module.Decoder.forward(zb); });
         Time(w, reps, warmup, "decoder forward", () => module.Decoder.forward(zb));
         Time(w, reps, warmup, "decoder forward + backward", () => module.Decoder.forward(zb).sum().backward());
-        Time(w, reps, warmup, "encoder forward + backward", () => { var (mu, s) = module.Encoder.forward(encoderInput); (mu.sum() + s.sum()).backward(); });
+        Time(w, reps, warmup, "encoder forward + backward", () => { var (mu, s) = module.Encoder.forward(inputs.EncoderInput); (mu.sum() + s.sum()).backward(); });
         Time(w, reps, warmup, "decoder log prior + backward", () => module.Decoder.LogPrior().backward());
         Time(w, reps, warmup, "loss forward", () => Loss().Stacked());
         Time(w, reps, warmup, "loss forward + backward", () => Loss().Stacked().sum().backward());
@@ -90,5 +87,47 @@ internal static class StepProfile
         w.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {what,-32} wall {watch.Elapsed.TotalMilliseconds / reps,8:F3} ms   min {best,8:F3} ms   cpu {cpu,8:F3} ms"));
         w.Flush();
+    }
+}
+
+/// <summary>The first <c>batch</c> rows of a case's data as the loss takes them: x, the encoder's input (log1p for counts)
+/// and the log library sizes (counts only).</summary>
+internal sealed class FirstBatch : IDisposable
+{
+    private FirstBatch(Tensor x, Tensor encoderInput, Tensor? logLibrary, long samples)
+    {
+        X = x;
+        EncoderInput = encoderInput;
+        LogLibrary = logLibrary;
+        Samples = samples;
+    }
+
+    public Tensor X { get; }
+    public Tensor EncoderInput { get; }
+    public Tensor? LogLibrary { get; }
+
+    /// <summary>N, the data's sample count.</summary>
+    public long Samples { get; }
+
+    /// <summary>The batch of <paramref name="data"/> (dense) on the CPU; <paramref name="synth"/>: Gaussian data, else counts.</summary>
+    public static FirstBatch Of(AnnData data, int batch, bool synth)
+    {
+        batch = (int)Math.Min(batch, data.ObsCount);
+        var values = ((DenseMatrix)data.X).Values;
+        var x = torch.tensor(values.Slice(0, batch * data.VarCount).ToArray(), new long[] { batch, data.VarCount });
+        return new FirstBatch(x, synth ? x.alias() : torch.log1p(x), synth ? null : x.sum(dim: 1).clamp_min(1).log(), data.ObsCount);
+    }
+
+    /// <summary>The same batch on <paramref name="device"/> (copies; the caller disposes them).</summary>
+    public FirstBatch To(Device device) => new(X.to(device), EncoderInput.to(device), LogLibrary?.to(device), Samples);
+
+    /// <summary>The module's training loss on this batch (α 0.1, β 1, γ 1).</summary>
+    public LossTerms Loss(CollapsedVaeModule module) => module.Loss(X, EncoderInput, LogLibrary, Samples, 0.1, 1, 1);
+
+    public void Dispose()
+    {
+        X.Dispose();
+        EncoderInput.Dispose();
+        LogLibrary?.Dispose();
     }
 }
