@@ -32,7 +32,7 @@ public static class FitCommand
         {
             var settings = o.Read(parse, parse.GetRequiredValue(model), parse.GetRequiredValue(data));
             var progress = new TrainingProgress(stdout, quiet: settings.Quiet);
-            return FitRun.Run(settings, stdout, progress, ct);
+            return FitRun.Run(settings, stdout, stderr, progress, ct);
         }, stderr));
         return command;
     }

@@ -69,6 +69,10 @@ public sealed record FitOutcome
     /// <summary>The device trained on.</summary>
     public required string Device { get; init; }
 
+    /// <summary>Warnings given beside the results (<see cref="FitWarnings"/>): a likelihood that does not suit the data,
+    /// a training run that evidently failed; also in report.md.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+
     /// <summary>Features per family, in family order.</summary>
     public IEnumerable<(string Family, int Count)> FamilyCounts() =>
         FamilyNames.Select((f, k) => (f, Assignments.Count(a => a == k)));
@@ -80,11 +84,14 @@ public static class FitRun
     /// <summary>Points of the curve grid.</summary>
     public const int GridPoints = 200;
 
-    /// <summary>Runs the fit described by <paramref name="s"/>; returns the exit code.</summary>
-    public static int Run(FitSettings s, TextWriter stdout, TrainingProgress progress, CancellationToken ct)
+    /// <summary>Runs the fit described by <paramref name="s"/>; returns the exit code. Warnings go to
+    /// <paramref name="stderr"/> as they arise (a likelihood that does not suit the data before training, a failed
+    /// training after it) and into report.md.</summary>
+    public static int Run(FitSettings s, TextWriter stdout, TextWriter stderr, TrainingProgress progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
         ArgumentNullException.ThrowIfNull(progress);
         var total = Stopwatch.StartNew();
 
@@ -98,6 +105,15 @@ public static class FitRun
         var matrix = data.Data;
         var defaults = compiled.Factory.Defaults;
         matrix.Validate(Likelihood.SupportOf(defaults.Likelihood), data.Features);
+        var warnings = new List<string>();
+        void Warn(string? warning)
+        {
+            if (warning is null) return;
+            warnings.Add(warning);
+            stderr.WriteLine($"{DerivSpecCli.Name}: warning: {warning}");
+            stderr.Flush();
+        }
+        Warn(FitWarnings.LikelihoodMismatch(defaults.Likelihood, matrix.X));
         string device = ResolveDevice(s.Device);
         int epochs = s.Epochs ?? TrainOptions.DefaultEpochs(data.Samples);
         using var output = OutputDirectory.Begin(s.Out);
@@ -123,6 +139,8 @@ public static class FitRun
         watch.Stop();
 
         var latent = best.Latent(matrix);
+        var phi = best.FamilyProbabilities();
+        Warn(FitWarnings.TrainingFailureWarning(phi, latent));
         var z = Enumerable.Range(0, latent.GetLength(0)).Select(i => latent[i, 0]).ToArray();
         double lo = z.Min(), hi = z.Max();
         if (!(hi - lo > 1e-6)) { lo -= 1; hi += 1; }
@@ -135,7 +153,7 @@ public static class FitRun
             FamilyNames = best.FamilyNames.ToArray(),
             Likelihood = LikelihoodVocabulary.Of(defaults.Likelihood).Name,
             Latent = latent,
-            Phi = best.FamilyProbabilities(),
+            Phi = phi,
             Assignments = assignments,
             Grid = grid,
             Curves = best.FittedCurves(grid),
@@ -147,6 +165,7 @@ public static class FitRun
             TrainSeconds = watch.Elapsed.TotalSeconds,
             Epochs = epochs,
             Device = device,
+            Warnings = warnings,
         };
 
         PrintSummary(stdout, outcome, data);

@@ -119,6 +119,13 @@ public static class ResultFiles
         sb.AppendLine(inv, $"- time: training {o.TrainSeconds:F1} s, whole run {totalSeconds:F1} s; final loss {(o.History.Count > 0 ? o.History[^1].Loss : double.NaN):G6}");
         sb.AppendLine(inv, $"- command: `{s.CommandLine}`");
         sb.AppendLine();
+        if (o.Warnings.Count > 0)
+        {
+            sb.AppendLine("## Warnings");
+            sb.AppendLine();
+            foreach (var warning in o.Warnings) sb.AppendLine(inv, $"- {warning}");
+            sb.AppendLine();
+        }
         sb.AppendLine("## Families");
         sb.AppendLine();
         sb.AppendLine("| family | features | share |");

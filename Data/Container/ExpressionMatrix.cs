@@ -66,6 +66,10 @@ public abstract class ExpressionMatrix
         return a;
     }
 
+    /// <summary>Whether every value (stored or an implicit zero) lies in <paramref name="support"/>: one scan of the
+    /// stored values, stopping at the first outside it.</summary>
+    public bool IsWithin(ValueSupport support) => !FindFirstOutside(support, out _, out _, out _);
+
     /// <summary>Finds the first stored value (row-major order) outside <paramref name="support"/>.</summary>
     internal abstract bool FindFirstOutside(ValueSupport support, out int row, out int column, out float value);
 

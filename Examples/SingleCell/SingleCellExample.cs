@@ -28,16 +28,6 @@ public static class SingleCellExample
     /// shapes</c> data the family ARI rose from 0.49 to 0.79 with 0.3, neutral on the default zinb data.</summary>
     private const double DefaultAssignWarmup = 0.3;
 
-    /// <summary>
-    /// φ counts as "still near uniform" when the mean over genes of max_k φ_jk is below 1/K + (1 − 1/K)/4, a quarter of
-    /// the way from uniform (1/K) to certain (1); 0.5 for K = 3.
-    /// </summary>
-    internal static double UniformPhiThreshold(int k) => 1.0 / k + (1.0 - 1.0 / k) / 4;
-
-    /// <summary>The latent counts as collapsed when the standard deviation of the training cells' posterior means (in
-    /// every latent dimension) is below this; the prior N(0, 1) spreads a healthy latent to about 1.</summary>
-    internal const double CollapsedLatentSd = 0.05;
-
     /// <summary>Entry point used by Program and by the smoke test.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -345,39 +335,13 @@ public static class SingleCellExample
         return sums;
     }
 
-    /// <summary>
-    /// A warning on <paramref name="stderr"/> when training evidently failed: φ still near uniform (mean over genes of
-    /// max_k φ_jk below <see cref="UniformPhiThreshold"/>) or the latent collapsed (the training cells' posterior means
-    /// spread less than <see cref="CollapsedLatentSd"/> in every dimension). Returns whether it warned.
-    /// </summary>
+    /// <summary>A warning on <paramref name="stderr"/> when training evidently failed
+    /// (<see cref="FitWarnings.TrainingFailure"/>: φ still near uniform, or a collapsed latent). Returns whether it warned.</summary>
     internal static bool WarnIfFailed(FitResult fit, TextWriter stderr)
     {
-        int d = fit.Phi.GetLength(0), k = fit.Phi.GetLength(1);
-        double meanMax = 0;
-        for (int j = 0; j < d; j++)
-        {
-            double m = 0;
-            for (int c = 0; c < k; c++) m = Math.Max(m, fit.Phi[j, c]);
-            meanMax += m / d;
-        }
-        int n = fit.Latent.GetLength(0), p = fit.Latent.GetLength(1);
-        double sd = 0;
-        for (int q = 0; q < p; q++)
-        {
-            double mean = 0, ss = 0;
-            for (int i = 0; i < n; i++) mean += fit.Latent[i, q] / n;
-            for (int i = 0; i < n; i++) ss += (fit.Latent[i, q] - mean) * (fit.Latent[i, q] - mean);
-            sd = Math.Max(sd, n > 1 ? Math.Sqrt(ss / (n - 1)) : 0);
-        }
-        var seen = new List<string>();
-        double threshold = UniformPhiThreshold(k);
-        if (k > 1 && meanMax < threshold)
-            seen.Add(FormattableString.Invariant($"φ is still near uniform (mean over genes of max_k φ = {meanMax:F3}, below {threshold:F3}; uniform is {1.0 / k:F3}), so the families say little"));
-        if (sd < CollapsedLatentSd)
-            seen.Add(FormattableString.Invariant($"the latent collapsed (sd of the training cells' posterior means = {sd:G3}, below {CollapsedLatentSd}), so the pseudotime says little"));
-        if (seen.Count == 0) return false;
-        stderr.WriteLine($"{Name}: warning: training evidently failed: {string.Join("; ", seen)}. " +
-            "Try more epochs (--epochs), a smaller batch (--batch 32: more steps per epoch) or more restarts (--restarts 5).");
+        var warning = FitWarnings.TrainingFailureWarning(fit.Phi, fit.Latent);
+        if (warning is null) return false;
+        stderr.WriteLine($"{Name}: warning: {warning}");
         return true;
     }
 

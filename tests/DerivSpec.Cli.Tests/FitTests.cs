@@ -215,6 +215,35 @@ public sealed class FitTests
     }
 
     [Fact]
+    public void AGaussianModelOnRawCountsAndAnEvidentlyFailedTrainingAreWarnedAboutAndReported()
+    {
+        var dir = _tool.NewFolder("warn");
+        // Counts: the test data's values put on a log-mean scale and rounded (non-negative integers, not only 0 and 1).
+        var data = TestData.Make(60, 6, seed: 5);
+        var lines = new[] { string.Join(',', Enumerable.Range(0, 6).Select(TestData.Gene)) }
+            .Concat(Enumerable.Range(0, 60).Select(i => string.Join(',', Enumerable.Range(0, 6)
+                .Select(j => Math.Round(Math.Exp(1 + 0.5 * data.X[i, j])).ToString(CultureInfo.InvariantCulture)))));
+        File.WriteAllLines(Path.Combine(dir, "counts.csv"), lines);
+
+        // One step (one batch of all 60 samples): φ cannot have left uniform.
+        var r = _tool.Derivspec(dir, "fit", Paper, "counts.csv", "--out", "out", "--epochs", "1", "--batch", "60");
+        Assert.True(r.Code == 0, r.ToString());
+        Assert.Contains("derivspec: warning: the data (60 × 6) are all non-negative integers, which look like raw counts, but the model's likelihood is gaussian", r.Err, StringComparison.Ordinal);
+        Assert.Contains("declare 'likelihood nb'", r.Err, StringComparison.Ordinal);
+        Assert.Contains("derivspec: warning: training evidently failed: φ is still near uniform", r.Err, StringComparison.Ordinal);
+        var report = File.ReadAllText(Path.Combine(dir, "out", "report.md"));
+        Assert.Contains("## Warnings", report, StringComparison.Ordinal);
+        Assert.Contains("- the data (60 × 6) are all non-negative integers", report, StringComparison.Ordinal);
+        Assert.Contains("- training evidently failed: φ is still near uniform", report, StringComparison.Ordinal);
+
+        // The same values as continuous data (log-normalised, say): no warning about the likelihood.
+        data.WriteCsv(Path.Combine(dir, "values.csv"));
+        var fine = _tool.Derivspec(dir, "fit", Paper, "values.csv", "--out", "out2", "--epochs", "1", "--batch", "60");
+        Assert.True(fine.Code == 0, fine.ToString());
+        Assert.DoesNotContain("look like raw counts", fine.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CtrlCCancelsWithoutWritingAndAKilledRunsStagingIsCleanedByTheNext()
     {
         var dir = _tool.NewFolder("cancel");
