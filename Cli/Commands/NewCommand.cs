@@ -12,8 +12,10 @@ namespace DerivSpec.Cli.Commands;
 
 /// <summary>
 /// <c>derivspec new NAME</c>: writes <c>NAME.dspec</c>, a commented starter model with the paper's three families
-/// (increasing, decreasing, transient). The text is checked before it is written, so the file always passes
-/// <c>derivspec check</c>. An existing file is kept unless <c>--force</c> is given.
+/// (increasing, decreasing, transient): for continuous values (a Gaussian likelihood) or, with <c>--counts</c>, for raw
+/// counts (the paper's single-cell settings: ZINB, β = 10, annealing, the Occam prior, the peak kept inside the cells).
+/// The text is checked before it is written, so the file always passes <c>derivspec check</c>. An existing file is
+/// kept unless <c>--force</c> is given.
 /// </summary>
 public static partial class NewCommand
 {
@@ -35,17 +37,21 @@ public static partial class NewCommand
         {
             Description = "Overwrite the file if it exists.",
         };
+        var counts = new Option<bool>("--counts")
+        {
+            Description = "A starter for raw counts (e.g. single-cell UMI counts): ZINB likelihood with the paper's single-cell settings, instead of the Gaussian one for continuous values.",
+        };
         var command = new Command("new", "Write a starter .dspec with the paper's three families (rise, fall, one peak) and comments.")
         {
-            name, model, force,
+            name, model, counts, force,
         };
         command.SetAction(parse => CommandHost.Run(DerivSpecCli.Name,
-            ct => Run(parse.GetRequiredValue(name), parse.GetValue(model), parse.GetValue(force), stdout, ct), stderr));
+            ct => Run(parse.GetRequiredValue(name), parse.GetValue(model), parse.GetValue(force), stdout, ct, parse.GetValue(counts)), stderr));
         return command;
     }
 
-    /// <summary>Writes the starter file; returns the exit code.</summary>
-    public static int Run(string name, string? modelName, bool force, TextWriter stdout, CancellationToken cancellationToken)
+    /// <summary>Writes the starter file (<paramref name="counts"/>: the one for raw counts); returns the exit code.</summary>
+    public static int Run(string name, string? modelName, bool force, TextWriter stdout, CancellationToken cancellationToken, bool counts = false)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -59,7 +65,7 @@ public static partial class NewCommand
                 ? $"cannot make a model name from '{stem}'; give one with --model NAME (letters, digits and _, not starting with a digit)."
                 : $"--model: '{model}' is not a model name (letters, digits and _, not starting with a digit).");
 
-        string text = Text(model, Path.GetFileName(path));
+        string text = Text(model, Path.GetFileName(path), counts);
         // The file must pass 'derivspec check': compile it as check would before writing anything.
         using (var compilation = DspecRuntimeCompiler.Compile(text, path, cancellationToken: cancellationToken))
         {
@@ -86,19 +92,21 @@ public static partial class NewCommand
         {
             if (File.Exists(temp)) File.Delete(temp);
         }
-        stdout.WriteLine($"wrote {path}: model {model} with families rise (increasing), fall (decreasing), peak (transient).");
+        stdout.WriteLine($"wrote {path}: model {model} with families rise (increasing), fall (decreasing), peak (transient); " +
+            (counts ? "likelihood zinb, for raw counts." : "likelihood gaussian, for continuous values (derivspec new NAME --counts for raw counts)."));
         stdout.WriteLine($"next: derivspec check {Quote(path)}   then   derivspec fit {Quote(path)} DATA --out results");
         return ExitCodes.Success;
     }
 
-    /// <summary>The starter text with the model named <paramref name="model"/>; its usage comments name the file
-    /// <paramref name="fileName"/>.</summary>
-    public static string Text(string model, string fileName)
+    /// <summary>The starter text (<paramref name="counts"/>: the one for raw counts) with the model named
+    /// <paramref name="model"/>; its usage comments name the file <paramref name="fileName"/>.</summary>
+    public static string Text(string model, string fileName, bool counts = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(fileName);
-        using var stream = typeof(NewCommand).Assembly.GetManifestResourceStream("starter.dspec")
-            ?? throw new InvalidOperationException("The starter template is missing from the derivspec assembly.");
+        string resource = counts ? "counts.dspec" : "starter.dspec";
+        using var stream = typeof(NewCommand).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The starter template {resource} is missing from the derivspec assembly.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         string template = reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
         return template.Replace($"model {TemplateModelName} {{", $"model {model} {{", StringComparison.Ordinal)

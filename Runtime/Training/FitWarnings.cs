@@ -93,7 +93,8 @@ public static class FitWarnings
         if (x.IsWithin(ValueSupport.Binary)) return null;    // only 0 and 1: not counts to speak of
         return FormattableString.Invariant($"the data ({x.Rows} × {x.Columns}) are all non-negative integers, which look like raw counts, but the model's likelihood is gaussian: ") +
             "it treats them as continuous values with one variance per feature and misfits counts, whose variance grows with the mean. " +
-            "For raw counts declare 'likelihood nb' (or zinb, poisson) in the .dspec, which also scales each sample by its library size; " +
+            "For raw counts declare 'likelihood nb' (or zinb, poisson) in the .dspec, which also scales each sample by its library size " +
+            "('derivspec new NAME --counts' writes a starter for counts); " +
             "or fit log-normalised values with the gaussian likelihood.";
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Xunit;
 
@@ -63,6 +64,38 @@ public sealed class CheckAndNewTests
         Assert.Equal(2, badName.Code);
         Assert.Contains("'2fast' is not a model name", badName.Err, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(dir, "other.dspec")));
+    }
+
+    [Fact]
+    public void NewCountsWritesTheSingleCellStarterWithTheSettingsOfScrnaDspec()
+    {
+        var dir = _tool.NewFolder("new-counts");
+        var made = _tool.Derivspec(dir, "new", "cells", "--counts");
+        Assert.True(made.Code == 0, made.ToString());
+        Assert.Contains("likelihood zinb, for raw counts", made.Out, StringComparison.Ordinal);
+        var text = File.ReadAllText(Path.Combine(dir, "cells.dspec"));
+        Assert.Contains("model Cells {", text, StringComparison.Ordinal);
+        var check = _tool.Derivspec(dir, "check", "cells.dspec");
+        Assert.True(check.Code == 0, check.ToString());
+        Assert.Contains("cells.dspec: ok, model Cells (families rise, fall, peak)", check.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(": warning ", check.Out, StringComparison.Ordinal);
+
+        // Every setting and family line of the template is the measured single-cell model's (its families are named
+        // increasing, decreasing, transient there).
+        static string[] Lines(string t) => t.Split('\n')
+            .Select(l => l.Split("//")[0].Trim())
+            .Where(l => Regex.IsMatch(l, @"^(latent|order|likelihood|net|encoder|alpha|beta|gamma|anneal|occam|family|param|let|x =)\b"))
+            .Select(l => Regex.Replace(l, @"^family (\w+) (increasing|decreasing|transient)", "family $2"))
+            .ToArray();
+        var scrna = File.ReadAllText(Path.Combine(_tool.RepoRoot, "Examples", "SingleCell", "scrna.dspec"));
+        var wanted = Lines(scrna).Where(l => !l.StartsWith("order ", StringComparison.Ordinal)).ToArray();   // the template keeps the default order, 15
+        Assert.Contains("order 15", Lines(scrna));
+        Assert.Equal(wanted, Lines(text));
+        Assert.Contains("likelihood zinb", wanted);
+        Assert.Contains("occam 1", wanted);
+
+        var plain = _tool.Derivspec(dir, "new", "values");
+        Assert.Contains("likelihood gaussian, for continuous values (derivspec new NAME --counts for raw counts)", plain.Out, StringComparison.Ordinal);
     }
 
     [Fact]

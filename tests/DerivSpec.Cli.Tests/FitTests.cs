@@ -236,6 +236,13 @@ public sealed class FitTests
         Assert.Contains("- the data (60 × 6) are all non-negative integers", report, StringComparison.Ordinal);
         Assert.Contains("- training evidently failed: φ is still near uniform", report, StringComparison.Ordinal);
 
+        Assert.Contains("'derivspec new NAME --counts' writes a starter for counts", r.Err, StringComparison.Ordinal);
+        // That starter on the same counts: no warning about the likelihood.
+        Assert.Equal(0, _tool.Derivspec(dir, "new", "cells", "--counts").Code);
+        var zinb = _tool.Derivspec(dir, "fit", "cells.dspec", "counts.csv", "--out", "out3", "--epochs", "1", "--batch", "60");
+        Assert.True(zinb.Code == 0, zinb.ToString());
+        Assert.DoesNotContain("look like raw counts", zinb.Err, StringComparison.Ordinal);
+
         // The same values as continuous data (log-normalised, say): no warning about the likelihood.
         data.WriteCsv(Path.Combine(dir, "values.csv"));
         var fine = _tool.Derivspec(dir, "fit", Paper, "values.csv", "--out", "out2", "--epochs", "1", "--batch", "60");
