@@ -28,45 +28,32 @@ public sealed class ExampleCommand
     }
 
     /// <summary>An integer option in [<paramref name="min"/>, <paramref name="max"/>] with a default.</summary>
-    public Option<int> Int(string name, string description, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
-    {
-        var o = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue, HelpName = "N" };
-        o.Validators.Add(r =>
-        {
-            if (CommonOptions.TryGetValue(r, out int v)) InRange(r, name, v, min, max);
-        });
-        return Add(o);
-    }
+    public Option<int> Int(string name, string description, int defaultValue, int min = int.MinValue, int max = int.MaxValue) =>
+        Ranged<int, int>(name, description, "N", _ => defaultValue, min, max);
 
     /// <summary>An optional integer option in [<paramref name="min"/>, <paramref name="max"/>] (null when not given).</summary>
-    public Option<int?> OptionalInt(string name, string description, int min = int.MinValue, int max = int.MaxValue)
-    {
-        var o = new Option<int?>(name) { Description = description, HelpName = "N" };
-        o.Validators.Add(r =>
-        {
-            if (CommonOptions.TryGetValue(r, out int? value) && value is int v) InRange(r, name, v, min, max);
-        });
-        return Add(o);
-    }
+    public Option<int?> OptionalInt(string name, string description, int min = int.MinValue, int max = int.MaxValue) =>
+        Ranged<int?, int>(name, description, "N", null, min, max);
 
     /// <summary>A finite number option in [<paramref name="min"/>, <paramref name="max"/>] with a default.</summary>
-    public Option<double> Double(string name, string description, double defaultValue, double min = double.MinValue, double max = double.MaxValue)
-    {
-        var o = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue, HelpName = "F" };
-        o.Validators.Add(r =>
-        {
-            if (CommonOptions.TryGetValue(r, out double v)) InRange(r, name, v, min, max);
-        });
-        return Add(o);
-    }
+    public Option<double> Double(string name, string description, double defaultValue, double min = double.MinValue, double max = double.MaxValue) =>
+        Ranged<double, double>(name, description, "F", _ => defaultValue, min, max);
 
     /// <summary>An optional finite number option in [<paramref name="min"/>, <paramref name="max"/>] (null when not given).</summary>
-    public Option<double?> OptionalDouble(string name, string description, double min = double.MinValue, double max = double.MaxValue)
+    public Option<double?> OptionalDouble(string name, string description, double min = double.MinValue, double max = double.MaxValue) =>
+        Ranged<double?, double>(name, description, "F", null, min, max);
+
+    /// <summary>An option of type <typeparamref name="TOption"/> (a number or a nullable one) whose value, when given,
+    /// must lie in [<paramref name="min"/>, <paramref name="max"/>] (and be finite); a default when
+    /// <paramref name="defaultValue"/> is given.</summary>
+    private Option<TOption> Ranged<TOption, TValue>(string name, string description, string helpName,
+        Func<ArgumentResult, TOption>? defaultValue, TValue min, TValue max) where TValue : struct, IComparable<TValue>, IFormattable
     {
-        var o = new Option<double?>(name) { Description = description, HelpName = "F" };
+        var o = new Option<TOption>(name) { Description = description, HelpName = helpName };
+        if (defaultValue is not null) o.DefaultValueFactory = defaultValue;
         o.Validators.Add(r =>
         {
-            if (CommonOptions.TryGetValue(r, out double? value) && value is double v) InRange(r, name, v, min, max);
+            if (CommonOptions.TryGetValue(r, out TOption value) && value is TValue v) InRange(r, name, v, min, max);
         });
         return Add(o);
     }
