@@ -14,7 +14,7 @@ namespace DerivSpec.Generator
     /// <item>map: the output map of the assembled value x [B,d] (x → x, parameters [P,d]).</item>
     /// </list>
     /// Subexpressions without tensors are emitted as C# double expressions (the compiler folds them); a constant that
-    /// must be a tensor becomes q.InnerConstant / q.Constant / full_like(x).
+    /// must be a tensor becomes q.InnerConstant / q.Constant / DecoderMath.Full(x, c).
     /// </summary>
     internal sealed class ExprContext
     {
@@ -108,7 +108,7 @@ namespace DerivSpec.Generator
         public string Map(Expr e)
         {
             var c = Emit(e, Place.Map);
-            return c.IsConstant ? "global::TorchSharp.torch.full_like(x, " + c.Text + ")" : c.Text;
+            return c.IsConstant ? "global::DerivSpec.Runtime.Decoding.DecoderMath.Full(x, " + c.Text + ")" : c.Text;
         }
 
         private Code Emit(Expr e, Place place)

@@ -38,7 +38,17 @@ public static class DecoderMath
     public static Tensor Pow(Tensor x, double c) => c == 2.0 ? square(x) : x.pow(c);
 
     /// <summary>cʸ (constant base).</summary>
-    public static Tensor Pow(double c, Tensor y) => full_like(y, c).pow(y);
+    public static Tensor Pow(double c, Tensor y) => Full(y, c).pow(y);
+
+    /// <summary>A tensor shaped like <paramref name="like"/> filled with the constant <paramref name="value"/> rounded
+    /// to <paramref name="like"/>'s dtype: a folded constant such as exp(exp(3)²) ≈ 1e175 is finite as a double but
+    /// beyond float32's range, and torch refuses to fill a float32 tensor with it, while the float32 computation of the
+    /// same expression gives +∞ — so this gives ±∞ there, as float32 arithmetic would.</summary>
+    public static Tensor Full(Tensor like, double value)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        return full_like(like, like.dtype == TorchSharp.torch.ScalarType.Float32 ? (float)value : value);
+    }
 
     /// <summary>softplus of a constant, stable for large |x|.</summary>
     public static double Softplus(double x) => x > 0 ? x + Math.Log(1 + Math.Exp(-x)) : Math.Log(1 + Math.Exp(x));

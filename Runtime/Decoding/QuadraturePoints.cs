@@ -108,15 +108,11 @@ public sealed class QuadraturePoints
 
     /// <summary>A constant as an outer value: [B, P, 1] filled with <paramref name="value"/> (rounded to the dtype:
     /// beyond its range, ±∞).</summary>
-    public Tensor Constant(double value) => full_like(Z, InDtype(value));
+    public Tensor Constant(double value) => DecoderMath.Full(Z, value);
 
     /// <summary>A constant as an inner value: [B, P, n, 1] filled with <paramref name="value"/> (rounded to the dtype:
     /// beyond its range, ±∞).</summary>
-    public Tensor InnerConstant(double value) => full_like(Tau, InDtype(value));
-
-    // A folded constant such as exp(exp(3)²) ≈ 1e175 is finite as a double but beyond float32's range: torch refuses
-    // to fill a float32 tensor with it, while the float32 computation of the same expression gives +∞ — so give that.
-    private double InDtype(double value) => Z.dtype == ScalarType.Float32 ? (float)value : value;
+    public Tensor InnerConstant(double value) => DecoderMath.Full(Tau, value);
 
     /// <summary>∫_0^z f(τ) dτ ≈ z/2·Σ_i w_i f(τ_i): integrand [B, P, n, d] (or broadcastable to [B, P, n, ·]) →
     /// [B, P, d].</summary>

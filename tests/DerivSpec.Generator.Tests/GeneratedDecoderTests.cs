@@ -158,6 +158,40 @@ public class GeneratedDecoderTests
     }
 
     [Fact]
+    public void ConstantsBeyondFloat32RangeInMapsAndPowersGiveInfinityNotAnException()
+    {
+        // The refuter (stop 17, seed 6) found `map (1E+30 ^ 2) ^ 2.5` accepted, compiled and throwing in forward ("value
+        // cannot be converted to type float without overflow"): a map that folds to a constant filled a float32 tensor
+        // with the double 1e150, which torch refuses. Every constant the decoder fills a tensor with is now rounded to
+        // the tensor's dtype (±∞ beyond its range), as the float32 arithmetic of the same expression would give.
+        using var compiled = DspecRuntimeCompiler.Compile("""
+            model Huge {
+              latent 1
+              net [4] tanh
+              family f0 increasing nonnegative {
+                param x0 in (0, 1e30)
+                dx/dz = softplus(net)
+                map (1E+30 ^ 2) ^ 2.5
+              }
+              family f1 increasing {
+                dx/dz = softplus(net)
+                map (1E+30 ^ 2) ^ sigmoid(x)
+              }
+            }
+            """, "huge.dspec");
+        Assert.True(compiled.Success && compiled.Diagnostics.Count == 0, string.Join("\n", compiled.Diagnostics));
+        using var scope = NewDisposeScope();
+        var z = tensor(new double[] { -1.0, 0.5, 2.5 }).view(3, 1);
+        var single = (DerivativeDecoder)compiled.Model("Huge").Create(2);
+        var x = single.forward(z.to(ScalarType.Float32));
+        Assert.True(x.isinf().all().item<bool>() && x.gt(0).all().item<bool>(), "float32: every output +∞");
+        var wide = (DerivativeDecoder)compiled.Model("Huge").Create(2, dtype: ScalarType.Float64);
+        var xd = wide.forward(z.to(ScalarType.Float64));
+        Assert.Equal(1e150, xd[1, 0, 0].item<double>(), 1e138);
+        Assert.True(xd.select(1, 1).isfinite().all().item<bool>() && xd.select(1, 1).gt(1).all().item<bool>(), "float64: 1e60^sigmoid(x) is finite");
+    }
+
+    [Fact]
     public void GradientsFlowToEveryParameter()
     {
         using var compiled = TestSupport.CompileModel(Paper(2));

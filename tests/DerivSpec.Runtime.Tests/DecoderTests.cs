@@ -169,6 +169,12 @@ public class DecoderTests
         Assert.True(double.IsPositiveInfinity(q.Constant(1e175).max().item<float>()));
         Assert.True(double.IsNegativeInfinity(q.InnerConstant(-1e175).min().item<float>()));
         Assert.Equal(1e175, new QuadraturePoints(Plane.Create(1, dtype: ScalarType.Float64), torch.zeros(3, 2, dtype: ScalarType.Float64)).Constant(1e175).max().item<double>());
+        // The same for every constant a generated decoder fills a tensor with: a map's constant and a constant base.
+        var like = torch.zeros(2, 3);
+        Assert.True(double.IsPositiveInfinity(DecoderMath.Full(like, 1e150).min().item<float>()));
+        Assert.Equal(0.1f, DecoderMath.Full(like, 0.1).max().item<float>());
+        Assert.Equal(1e150, DecoderMath.Full(like.to(ScalarType.Float64), 1e150).max().item<double>());
+        Assert.True(double.IsPositiveInfinity(DecoderMath.Pow(1e60, torch.full(2, 0.5f)).min().item<float>()));
     }
 
     [Fact]
