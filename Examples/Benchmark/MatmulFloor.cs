@@ -69,25 +69,32 @@ internal static class MatmulFloor
                 foreach (var (o, a, b) in products) o.addmm_(a, b, beta: 0, alpha: 1);
                 if (device.type == DeviceType.CUDA) torch.cuda.synchronize();
             }
-            for (int i = 0; i < 3; i++) Once();
-            // Enough repetitions for ≈ 0.3 s per sample; the median of 7 samples.
-            var watch = Stopwatch.StartNew();
-            int reps = 0;
-            while (watch.Elapsed.TotalSeconds < 0.05 || reps < 3) { Once(); reps++; }
-            int perSample = Math.Max(1, (int)(reps * 0.3 / watch.Elapsed.TotalSeconds));
-            var samples = new double[7];
-            for (int s = 0; s < samples.Length; s++)
-            {
-                watch.Restart();
-                for (int r = 0; r < perSample; r++) Once();
-                samples[s] = watch.Elapsed.TotalMilliseconds / perSample;
-            }
-            Array.Sort(samples);
-            return new Result(points, flops, samples[samples.Length / 2]);
+            return new Result(points, flops, MedianMilliseconds(Once, warmup: 3, secondsPerSample: 0.3));
         }
         finally
         {
             if (torch.get_num_threads() != previous) torch.set_num_threads(previous);
         }
+    }
+
+    /// <summary>Milliseconds per call of <paramref name="once"/>: after <paramref name="warmup"/> calls, enough calls for
+    /// about <paramref name="secondsPerSample"/> s per sample, the median of 7 samples (the least disturbed by other
+    /// processes on a shared machine). Shared by the matrix and the operator floor.</summary>
+    internal static double MedianMilliseconds(Action once, int warmup, double secondsPerSample)
+    {
+        for (int i = 0; i < warmup; i++) once();
+        var watch = Stopwatch.StartNew();
+        int reps = 0;
+        while (watch.Elapsed.TotalSeconds < 0.05 || reps < 3) { once(); reps++; }
+        int perSample = Math.Max(1, (int)(reps * secondsPerSample / watch.Elapsed.TotalSeconds));
+        var samples = new double[7];
+        for (int s = 0; s < samples.Length; s++)
+        {
+            watch.Restart();
+            for (int r = 0; r < perSample; r++) once();
+            samples[s] = watch.Elapsed.TotalMilliseconds / perSample;
+        }
+        Array.Sort(samples);
+        return samples[samples.Length / 2];
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -82,26 +81,10 @@ internal static class OperatorFloor
         }
     }
 
-    private static double PerOperator(Action once, int chain, Device device)
-    {
-        void Run()
+    private static double PerOperator(Action once, int chain, Device device) =>
+        MatmulFloor.MedianMilliseconds(() =>
         {
             once();
             if (device.type == DeviceType.CUDA) torch.cuda.synchronize();
-        }
-        for (int i = 0; i < 20; i++) Run();
-        var watch = Stopwatch.StartNew();
-        int reps = 0;
-        while (watch.Elapsed.TotalSeconds < 0.05 || reps < 3) { Run(); reps++; }
-        int perSample = Math.Max(1, (int)(reps * 0.2 / watch.Elapsed.TotalSeconds));
-        var samples = new double[7];
-        for (int s = 0; s < samples.Length; s++)
-        {
-            watch.Restart();
-            for (int r = 0; r < perSample; r++) Run();
-            samples[s] = watch.Elapsed.TotalMilliseconds * 1000.0 / perSample / chain;
-        }
-        Array.Sort(samples);
-        return samples[samples.Length / 2];
-    }
+        }, warmup: 20, secondsPerSample: 0.2) * 1000.0 / chain;
 }
