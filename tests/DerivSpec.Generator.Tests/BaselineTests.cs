@@ -16,6 +16,7 @@ namespace DerivSpec.Generator.Tests;
 /// ones); a missing baseline fails. The generated code must also compile without any warning, and a second run of the
 /// generator on the unchanged input must be served from its cache (<see cref="GeneratorCaching"/>).
 /// </summary>
+[Collection(BaselineFilesCollection.Name)]
 public class BaselineTests
 {
     private static bool Update => Environment.GetEnvironmentVariable("DERIVSPEC_UPDATE_BASELINES") == "1";
@@ -175,4 +176,13 @@ public class PaperModelConsistencyTests
         Assert.Equal("Paper", b.Name); // Examples/Synthetic's code uses the class Paper
         Assert.Null(b.Namespace);      // → the project's root namespace, DerivSpec.Examples.Synthetic
     }
+}
+
+/// <summary>The tests that read the baseline files, or rewrite them with DERIVSPEC_UPDATE_BASELINES=1, run one at a time:
+/// in rewrite mode <see cref="RuntimeCompilerTests"/> read a baseline while <see cref="BaselineTests"/> was writing it.</summary>
+[CollectionDefinition(Name)]
+public sealed class BaselineFilesCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "baseline-files";
 }

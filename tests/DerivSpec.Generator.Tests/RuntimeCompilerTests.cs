@@ -12,6 +12,7 @@ using Xunit;
 namespace DerivSpec.Generator.Tests;
 
 /// <summary>Run-time compilation of .dspec text through the same generator (DerivSpec.Tools).</summary>
+[Collection(BaselineFilesCollection.Name)]
 public class RuntimeCompilerTests
 {
     private static string PaperText => File.ReadAllText(Path.Combine(TestSupport.RepoRoot, "spec", "examples", "paper.dspec"));
