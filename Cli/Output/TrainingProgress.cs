@@ -51,7 +51,13 @@ public sealed class TrainingProgress
         if (Quiet) return body(_ => null);
         if (!_live) return body(run => new LineProgress(_out, Label(run, runs), epochs));
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_out) });
+        // No refresh thread: the bars are redrawn on the training thread, when an epoch ends. Spectre's display is not
+        // thread safe, and a second thread that allocates can start a garbage collection while the training thread is
+        // inside libtorch — when TorchSharp's finalizer then frees an implicitly converted Scalar that libtorch is still
+        // reading (dotnet/TorchSharp#1434; the refuter, which evaluates on several threads, meets it about once a run),
+        // the step fails or reads a wrong constant. Training alone on its thread keeps that window shut.
         return console.Progress()
+            .AutoRefresh(false)
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
@@ -59,7 +65,8 @@ public sealed class TrainingProgress
             .Start(context => body(run =>
             {
                 var task = context.AddTask(Markup.Escape(Label(run, runs) + "starting"), autoStart: true, maxValue: epochs);
-                return new BarProgress(task, Label(run, runs), epochs);
+                context.Refresh();
+                return new BarProgress(context, task, Label(run, runs), epochs);
             }));
     }
 
@@ -71,12 +78,14 @@ public sealed class TrainingProgress
 
     private sealed class BarProgress : IProgress<EpochMetrics>
     {
+        private readonly ProgressContext _context;
         private readonly ProgressTask _task;
         private readonly string _label;
         private readonly int _epochs;
 
-        public BarProgress(ProgressTask task, string label, int epochs)
+        public BarProgress(ProgressContext context, ProgressTask task, string label, int epochs)
         {
+            _context = context;
             _task = task;
             _label = label;
             _epochs = epochs;
@@ -87,6 +96,7 @@ public sealed class TrainingProgress
             _task.Description = Markup.Escape(_label + Describe(value, _epochs));
             _task.Value = value.Epoch;
             if (value.Epoch >= _epochs) _task.StopTask(); // its elapsed time stops with the run
+            _context.Refresh();
         }
     }
 

@@ -250,6 +250,23 @@ public sealed class FitTests
         Assert.DoesNotContain("look like raw counts", fine.Err, StringComparison.Ordinal);
     }
 
+    [TerminalFact]
+    public void OnATerminalTheProgressBarIsRedrawnAtEveryEpoch()
+    {
+        // The live bar has no refresh thread of its own (TrainingProgress): the training thread redraws it when an epoch
+        // ends. Under a pseudo-terminal (script), 220 columns wide, every epoch must appear and the bar must reach 100 %.
+        var dir = _tool.NewFolder("live");
+        TestData.Make(80, 6, seed: 4).WriteCsv(Path.Combine(dir, "data.csv"));
+        string command = $"stty cols 220; '{_tool.Command}' fit '{Paper}' data.csv --out out --epochs 5";
+        var r = InstalledTool.Run(TerminalFactAttribute.Script, new[] { "-qec", command, "/dev/null" }, dir, TimeSpan.FromMinutes(5));
+        Assert.True(r.Code == 0, r.ToString());
+        var screen = Regex.Replace(r.Out.Replace('\r', '\n'), @"\x1b\[[0-9;?]*[A-Za-z]", "");
+        for (int e = 1; e <= 5; e++)
+            Assert.Contains($"epoch {e}/5  loss ", screen, StringComparison.Ordinal);
+        Assert.Contains("100%", screen, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dir, "out", "report.md")));
+    }
+
     [Fact]
     public void CtrlCCancelsWithoutWritingAndAKilledRunsStagingIsCleanedByTheNext()
     {
@@ -325,5 +342,19 @@ public sealed class FitTests
         }
         Task.WaitAll(rest, stderr);
         return new ToolResult(p.ExitCode, seen + rest.Result, stderr.Result, watch.Elapsed);
+    }
+}
+
+/// <summary>A fact that needs a pseudo-terminal, made with util-linux's <c>script</c>: reported as skipped where it is
+/// missing.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class TerminalFactAttribute : FactAttribute
+{
+    /// <summary>The <c>script</c> program.</summary>
+    public const string Script = "/usr/bin/script";
+
+    public TerminalFactAttribute()
+    {
+        if (!File.Exists(Script)) Skip = "needs " + Script + " (util-linux) for a pseudo-terminal";
     }
 }
