@@ -93,7 +93,9 @@ public sealed class TrainingProgress
 
         public void Report(EpochMetrics value)
         {
-            _task.Description = Markup.Escape(_label + Describe(value, _epochs));
+            // Short, so that the bar keeps its room in an 80-column terminal (the terms of the loss are in the plain lines
+            // and in report.md); a longer description took the whole row and hid the bar.
+            _task.Description = Markup.Escape(_label + FormattableString.Invariant($"epoch {value.Epoch}/{_epochs}  loss {value.Loss:G6}"));
             _task.Value = value.Epoch;
             if (value.Epoch >= _epochs) _task.StopTask(); // its elapsed time stops with the run
             _context.Refresh();
