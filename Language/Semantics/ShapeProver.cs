@@ -458,8 +458,23 @@ namespace DerivSpec.Language.Semantics
             if (_memo.TryGetValue(e, out var known)) return known;
             var f = WithSlope(e, EvalCore(e));
             _memo[e] = f;
+            // A number that certainly leaves the double range (exp(1E+30)): the decoder holds ±∞ for it, whatever the
+            // rest of the proof says about its exact value, and ±∞ times 0 or plus ∓∞ is NaN (refuter, stop 17, seed 9:
+            // dx/dz = -(z - 3) * exp(1E+30) was NaN from z = 3 on). Reported where it first overflows.
+            if (f.Range.Overflowed && !Children(e).Any(c => Get(c).Range.Overflowed) && IsNumber(e))
+                _domainIssues.Add((e, "'" + Short(e) + "'", $"its value exceeds the largest double (range {f.Range}), so the decoder computes ±∞, and ±∞ times 0 or plus ∓∞ is NaN"));
             return f;
         }
+
+        /// <summary>An expression of numbers alone (no z, τ, parameter, net or integral).</summary>
+        private static bool IsNumber(Expr e) => e switch
+        {
+            Num => true,
+            Unary u => IsNumber(u.Operand),
+            Binary b => IsNumber(b.Left) && IsNumber(b.Right),
+            Call c => IsNumber(c.Arg),
+            _ => false,
+        };
 
         // Kept out of Eval's frame: Eval and EvalCore recurse once per level of the expression.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
