@@ -9,8 +9,9 @@ namespace DerivSpec.Cli.Output;
 
 /// <summary>
 /// Shows training progress: on a terminal a live bar per training run (epoch, loss terms, elapsed time, ETA) drawn by
-/// Spectre.Console; when the output is redirected or the environment variable <c>CI</c> is set, plain lines (about 20
-/// per run, and the last epoch), so logs stay readable.
+/// Spectre.Console; when the output is redirected, the terminal cannot move the cursor (<c>TERM=dumb</c>, no <c>TERM</c>)
+/// or the environment variable <c>CI</c> is set, plain lines (the first epoch, about 20 per run, and the last), so logs
+/// stay readable and no epoch is lost.
 /// </summary>
 public sealed class TrainingProgress
 {
@@ -20,7 +21,7 @@ public sealed class TrainingProgress
     /// <summary>Creates the display for <paramref name="output"/>.</summary>
     /// <param name="output">Where progress goes (the command's stdout).</param>
     /// <param name="live">true: a live bar; false: plain lines; null: a live bar when <paramref name="output"/> is the
-    /// console's stdout, stdout is a terminal and <c>CI</c> is not set.</param>
+    /// console's stdout, stdout is a terminal that understands ANSI escapes and <c>CI</c> is not set.</param>
     /// <param name="quiet">No progress at all.</param>
     public TrainingProgress(TextWriter output, bool? live = null, bool quiet = false)
     {
@@ -36,10 +37,15 @@ public sealed class TrainingProgress
     /// <summary>Whether progress is drawn as a live bar (true) or written as plain lines (false).</summary>
     public bool Live => _live;
 
-    /// <summary>True when <paramref name="output"/> is the console's stdout, stdout is a terminal and <c>CI</c> is unset.</summary>
+    /// <summary>
+    /// True when <paramref name="output"/> is the console's stdout, stdout is a terminal that understands ANSI escapes
+    /// (Spectre's detection: a <c>TERM</c> it knows, not <c>dumb</c>) and <c>CI</c> is unset. Without ANSI Spectre's bar
+    /// can only print a line when its text changes and drops the first and last epochs; plain lines keep them.
+    /// </summary>
     public static bool IsInteractive(TextWriter output) =>
         ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected
-        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
+        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
+        && AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }).Profile.Capabilities.Ansi;
 
     /// <summary>
     /// Runs <paramref name="body"/>, which trains <paramref name="runs"/> models of <paramref name="epochs"/> epochs and

@@ -256,16 +256,32 @@ public sealed class FitTests
         // The live bar has no refresh thread of its own (TrainingProgress): the training thread redraws it when an epoch
         // ends. Under a pseudo-terminal (script) 80 columns wide, the default terminal, every epoch must appear beside its
         // bar (a description as long as the plain lines' took the whole row and hid the bar) and the bar must reach 100 %.
+        // CI is unset and TERM named: a CI service sets CI (which asks for plain lines) and may set any TERM.
         var dir = _tool.NewFolder("live");
         TestData.Make(80, 6, seed: 4).WriteCsv(Path.Combine(dir, "data.csv"));
-        string command = $"stty cols 80; '{_tool.Command}' fit '{Paper}' data.csv --out out --epochs 5";
-        var r = InstalledTool.Run(TerminalFactAttribute.Script, new[] { "-qec", command, "/dev/null" }, dir, TimeSpan.FromMinutes(5));
-        Assert.True(r.Code == 0, r.ToString());
-        var screen = Regex.Replace(r.Out.Replace('\r', '\n'), @"\x1b\[[0-9;?]*[A-Za-z]", "");
+        var screen = OnATerminal(dir, "xterm", "out");
         for (int e = 1; e <= 5; e++)
             Assert.Matches($@"epoch {e}/5  loss [-0-9.E+]+ ━+", screen);
         Assert.Matches(@"epoch 5/5  loss [-0-9.E+]+ ━+ 100%", screen);
         Assert.True(File.Exists(Path.Combine(dir, "out", "report.md")));
+
+        // A terminal that cannot move the cursor gets the plain lines, the first and the last epoch included (Spectre's
+        // fallback printed a line only when the text changed and lost both).
+        var dumb = OnATerminal(dir, "dumb", "out2");
+        Assert.DoesNotContain("━", dumb, StringComparison.Ordinal);
+        for (int e = 1; e <= 5; e++)
+            Assert.Matches($@"  epoch {e}/5  loss [-0-9.E+]+  \(recon ", dumb);
+        Assert.True(File.Exists(Path.Combine(dir, "out2", "report.md")));
+    }
+
+    /// <summary>derivspec fit under a pseudo-terminal 80 columns wide with TERM=<paramref name="term"/> and CI unset;
+    /// what it showed, with carriage returns as line ends and the CSI escapes removed.</summary>
+    private string OnATerminal(string dir, string term, string output)
+    {
+        string command = $"stty cols 80; env -u CI TERM={term} '{_tool.Command}' fit '{Paper}' data.csv --out {output} --epochs 5";
+        var r = InstalledTool.Run(TerminalFactAttribute.Script, new[] { "-qec", command, "/dev/null" }, dir, TimeSpan.FromMinutes(5));
+        Assert.True(r.Code == 0, r.ToString());
+        return Regex.Replace(r.Out.Replace('\r', '\n'), @"\x1b(\[[0-9;?]*[A-Za-z]|[=>])", "");
     }
 
     [Fact]
