@@ -6,7 +6,8 @@ namespace DerivSpec.Runtime.Decoding;
 /// <summary>
 /// Settings of <see cref="IntegrationRule.ShapePreserving"/>: the fixed knots t_j = j·h, h = 1/<see cref="CellsPerUnit"/>,
 /// j = −N…N with N = <see cref="Radius"/>·<see cref="CellsPerUnit"/> (so 0 is a knot). The knots do not depend on the
-/// batch, so a decoded value is a function of z and the parameters only.
+/// batch, so a decoded value is a function of z and the parameters only (a pass evaluates the integrand only at the knots
+/// its batch can read, <see cref="HalfCellsFor"/>, which changes no value).
 /// </summary>
 /// <param name="Radius">R: the knots cover [−R, R]; beyond, the integrand is extended from the end knots (see the rule).</param>
 /// <param name="CellsPerUnit">Cells per unit of z (1/h).</param>
@@ -28,11 +29,24 @@ public sealed record FixedGridOptions(int Radius = 8, int CellsPerUnit = 32)
 
     /// <summary>Cell width h.</summary>
     public double Width => 1.0 / CellsPerUnit;
+
+    /// <summary>
+    /// M, the cells a pass keeps on each side of 0 when every sample of its batch lies within [−<paramref name="maxAbsZ"/>,
+    /// <paramref name="maxAbsZ"/>]: maxAbsZ/h rounded down, plus 3 (at most N; N for NaN or ∞). The cut changes no value: a sample reads only the cells between 0 and its own cell, all kept (the
+    /// margin covers the rounding of z/h), and an anchor beyond the kept cells corrects nothing a sample reads (its
+    /// correction is 0 − 0 on the full grid too). What it saves is the integrand at the knots nobody reads — at the
+    /// paper's latent scale (|z| ≲ 4) more than half of them, and with them that part of the derivative network's work.
+    /// </summary>
+    public int HalfCellsFor(double maxAbsZ)
+    {
+        double cells = Math.Floor(maxAbsZ * CellsPerUnit) + 3;
+        return cells >= HalfCells || double.IsNaN(cells) ? HalfCells : (int)cells;
+    }
 }
 
 /// <summary>
 /// What the shape-preserving rule needs that depends on the options, dtype and device but not on the batch: the knots
-/// t_j = (j − N)·h and the cells in outward order from 0 (their left and right knots: N−1, …, 0, then N, …, 2N−1).
+/// t_j = (j − N)·h.
 /// Made once by the decoder; lives outside any training step's dispose scope.
 /// </summary>
 internal sealed class FixedGridTables : IDisposable
@@ -47,10 +61,6 @@ internal sealed class FixedGridTables : IDisposable
         {
             // t_j = (j − N)·h, computed exactly as FixedGrid computes an anchor's cell start.
             Knots = ((arange(2 * half + 1, dtype: like.dtype, device: like.device) - half) * options.Width).DetachFromDisposeScope();
-            var left = cat(new[] { arange(half - 1, -1, -1, dtype: ScalarType.Int64, device: like.device),
-                                   arange(half, 2 * half, dtype: ScalarType.Int64, device: like.device) });
-            OutwardRight = (left + 1).DetachFromDisposeScope();
-            OutwardLeft = left.DetachFromDisposeScope();
         }
     }
 
@@ -60,23 +70,12 @@ internal sealed class FixedGridTables : IDisposable
     /// <summary>The knots, [2N + 1].</summary>
     public Tensor Knots { get; }
 
-    /// <summary>The left knot of every cell in outward order, [2N] (int64).</summary>
-    public Tensor OutwardLeft { get; }
-
-    /// <summary>The right knot of every cell in outward order, [2N] (int64).</summary>
-    public Tensor OutwardRight { get; }
-
     /// <summary>True when the tables are on <paramref name="like"/>'s device and in its dtype.</summary>
     public bool Matches(Tensor like) =>
         Knots.dtype == like.dtype && Knots.device.type == like.device.type && Knots.device.index == like.device.index;
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        Knots.Dispose();
-        OutwardLeft.Dispose();
-        OutwardRight.Dispose();
-    }
+    public void Dispose() => Knots.Dispose();
 }
 
 /// <summary>
@@ -86,6 +85,11 @@ internal sealed class FixedGridTables : IDisposable
 /// nondecreasing integral, and an integrand with the sign of (τ − a) at the knots gives an integral that turns exactly at
 /// a. Beyond [−R, R] the integrand is held at its end value, or, when the anchor lies beyond that end, continued linearly
 /// through zero at the anchor (which keeps the turn at a).
+/// <para>
+/// A pass evaluates the integrand only at the knots its batch can read: t_{−M} … t_M with M from the batch's largest |z|
+/// (<see cref="FixedGridOptions.HalfCellsFor"/>; M = N when some sample lies near or beyond R). A sample reads the same cells, in the same
+/// order, on the cut grid as on the whole one, so the cut changes no value, only the work.
+/// </para>
 /// <para>
 /// Per integral: the cell integrals (trapezoids of the knot values) are summed outward from the knot at 0 — one cumulative
 /// sum over both sides at once — and each sample reads the sum of the whole cells between 0 and its own cell, plus (right
@@ -100,8 +104,8 @@ internal sealed class FixedGridTables : IDisposable
 /// </summary>
 internal sealed class FixedGrid
 {
-    private readonly int _half;           // N
-    private readonly long _knots;         // 2N + 1
+    private readonly int _half;           // M: cells on each side of 0 in this pass (N, or fewer when the batch lies near 0)
+    private readonly long _knots;         // 2M + 1
     private readonly double _h, _perUnit;
     private readonly long _batch, _p;
     private readonly Tensor _z;           // [B, P, 1]
@@ -109,8 +113,6 @@ internal sealed class FixedGrid
     private readonly Tensor _sumRow;      // [B·P] long: row of the sample's cumulative value in [P·2·N, d]
     private readonly Tensor _sumCoef;     // [B, P, 1]: +h/2 right of 0, −h/2 left of it
     private readonly Tensor _noSum;       // [B, P, 1] bool: no whole cell lies between 0 and the sample's cell
-    private readonly Tensor _outwardLeft; // [2N] long: the left knot of each cell in outward order (N−1, …, 0, N, …, 2N−1)
-    private readonly Tensor _outwardRight;// the right knot of each
     private readonly Tensor _ownRows;     // [2·B·P] long: rows p·(2N + 1) + j, then + j + 1, of the sample's cell's knots
     private readonly Tensor _ownWeights;  // [2, B, P, 1]: the left and right knot's weights in the sample's own cell
     private readonly Tensor _ownZero;     // [2, B, P, 1] bool: weight 0 (0·∞ must not make NaN)
@@ -118,36 +120,40 @@ internal sealed class FixedGrid
     private Tensor? _beyondLeft;          // [B, P, 1]: max(t_0 − z, 0)
     private readonly bool _anyBeyond;     // some sample lies beyond [−R, R]
 
-    /// <summary>The knots as inner points, [1, P, 2N + 1, 1].</summary>
+    /// <summary>The knots as inner points, [1, P, 2M + 1, 1]: the grid's knots t_{−M} … t_M (see <see cref="FixedGridOptions.HalfCellsFor"/>).</summary>
     public Tensor Points { get; }
 
+
     /// <param name="z">The batch, [B, P].</param>
-    /// <param name="tables">The knots and the outward cell order on z's device and dtype (cached by the decoder).</param>
+    /// <param name="tables">The knots on z's device and dtype (cached by the decoder).</param>
     public FixedGrid(Tensor z, FixedGridTables tables)
     {
         var options = tables.Options;
-        var knots = tables.Knots;
-        _half = options.HalfCells;
-        _knots = options.Knots;
         _h = options.Width;
         _perUnit = options.CellsPerUnit;
         _batch = z.shape[0];
         _p = z.shape[1];
+        // The batch's largest |z| (a NaN sample counts as 0, an infinite one as beyond the grid): one read to the host.
+        using (var largest = z.detach().nan_to_num(0.0).abs().max().to(ScalarType.Float64))
+            _half = options.HalfCellsFor(largest.item<double>());
+        _knots = 2L * _half + 1;
         double h = _h, end = _half * h;
+        var knots = tables.Knots.narrow(0, options.HalfCells - _half, _knots);          // t_{−M} … t_M, the same values
         Points = knots.view(1, 1, _knots, 1).expand(1, _p, _knots, 1);
         _z = z.unsqueeze(-1);                                                            // [B, P, 1]
         // The cell j with t_j ≤ z < t_{j+1}, clamped to the grid; x = z − t_j, t_j read from the knot table so that it is
-        // rounded exactly as an anchor's offset in its cell is.
-        // A NaN z (a diverged encoder) reads cell N and gives NaN values, never an out-of-range index.
-        var cell = (z.detach() * _perUnit + _half).nan_to_num(nan: _half).floor().clamp(0, 2 * _half - 1).to(ScalarType.Int64);   // [B, P]
+        // rounded exactly as an anchor's offset in its cell is. floor(z/h) is taken before M is added, so the cell is
+        // the same on a cut grid as on the whole one.
+        // A NaN z (a diverged encoder) reads the cell right of 0 and gives NaN values, never an out-of-range index.
+        var cell = (z.detach() * _perUnit).nan_to_num(nan: 0.0).floor().add(_half).clamp(0, 2 * _half - 1).to(ScalarType.Int64);   // [B, P]
         var pRows = arange(_p, dtype: ScalarType.Int64, device: z.device).unsqueeze(0);
         var leftRow = (cell + pRows * _knots).reshape(-1);
         _ownRows = cat(new[] { leftRow, leftRow + 1 });                                 // [2·B·P]: left knots, then right knots
         var x = (_z - knots.index_select(0, cell.reshape(-1)).view(_batch, _p, 1)).clamp(0.0, h);
-        // Cumulative sums are stored outward from 0: side 0 = left of 0 (cells N−1, N−2, …), side 1 = right (N, N+1, …);
+        // Cumulative sums are stored outward from 0: side 0 = left of 0 (cells M−1, M−2, …), side 1 = right (M, M+1, …);
         // row m − 1 of a side holds the sum of its first m cells. A sample in cell j ≥ N reads +sum(right, j − N), the
-        // cells from 0 to t_j, and adds the interpolant's integral from t_j to z. One in cell j < N reads
-        // −sum(left, N − j − 1), the cells from t_{j+1} to 0, and subtracts the integral from z to t_{j+1}: every term of a
+        // cells from 0 to t_j, and adds the interpolant's integral from t_j to z. One in cell j < M reads
+        // −sum(left, M − j − 1), the cells from t_{j+1} to 0, and subtracts the integral from z to t_{j+1}: every term of a
         // side has the same sign, so an infinite knot value gives ±∞, never ∞ − ∞.
         var right = cell.ge(_half);
         var m = where(right, cell - _half, -cell + _half - 1);                          // whole cells between 0 and the sample's cell
@@ -163,9 +169,7 @@ internal sealed class FixedGrid
         _ownWeights = where(right.unsqueeze(-1), ownWeights, ownWeights - 0.5 * h);      // left of 0: −(h/2 − …)
         _ownZero = _ownWeights.eq(0);
         _noSum = m.le(0).unsqueeze(-1);
-        _outwardLeft = tables.OutwardLeft;
-        _outwardRight = tables.OutwardRight;
-        _anyBeyond = z.detach().abs().gt(end).any().item<bool>();
+        _anyBeyond = _half == options.HalfCells && z.detach().abs().gt(end).any().item<bool>();
     }
 
     /// <summary>How far each sample lies beyond the right and the left end knot (0 inside), made on first use.</summary>
@@ -210,7 +214,8 @@ internal sealed class FixedGrid
         var e = f.squeeze(0);                                                          // [P, K, d]
         long d = e.shape[2];
         // Twice the trapezoid of each cell (h/2 is applied per sample), cells in outward order: both sides summed in one pass.
-        var outward = e.index_select(1, _outwardLeft) + e.index_select(1, _outwardRight);   // [P, 2N, d]
+        var cells = e.narrow(1, 0, 2L * _half) + e.narrow(1, 1, 2L * _half);           // [P, 2M, d], cells left to right
+        var outward = cat(new[] { cells.narrow(1, 0, _half).flip(1), cells.narrow(1, _half, _half) }, 1);   // cells M−1, …, 0, then M, …, 2M−1
         var sums = outward.view(_p * 2, _half, d).cumsum(1).view(_p * 2 * _half, d);
         // No whole cell between 0 and the sample: 0, even when that row is ∞.
         var c = sums.index_select(0, _sumRow).view(_batch, _p, d).mul(_sumCoef);
@@ -254,7 +259,7 @@ internal sealed class FixedGrid
         long cells = 2L * _half;
         double h = _h, floor = _h * 1e-6, end = _half * h;
         var a = anchor.expand(_p, d);                                                     // [P, d]
-        var jaC = (a.detach() * _perUnit + _half).nan_to_num(nan: _half).floor().clamp(0, cells - 1);   // a's cell (a NaN a: any cell)
+        var jaC = (a.detach() * _perUnit).nan_to_num(nan: 0.0).floor().add(_half).clamp(0, cells - 1);   // a's cell, as a sample's (a NaN a: any cell)
         var jaIdx = jaC.to(ScalarType.Int64).unsqueeze(1);                                // [P, 1, d]
         var eL = e.gather(1, jaIdx).squeeze(1);                                           // e at the cell's ends, [P, d]
         var eR = e.gather(1, jaIdx + 1).squeeze(1);

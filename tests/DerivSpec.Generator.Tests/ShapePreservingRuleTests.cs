@@ -227,6 +227,34 @@ public class ShapePreservingRuleTests
     }
 
     [Fact]
+    public void CuttingTheGridToTheBatchChangesNoValue()
+    {
+        // A batch near 0 evaluates the integrand at fewer knots (FixedGridOptions.HalfCellsFor); its samples must read the
+        // same values, bit for bit, as on the whole grid — forced by one sample beyond R in a batch of the same size (the
+        // size matters on its own: a vectorised exp and its scalar tail differ in the last bits, which
+        // ASampleDoesNotDependOnItsBatch allows for) — with peaks z0 inside the cut, beyond it, beyond R, on either side of 0.
+        using var scope = NewDisposeScope();
+        var m = Create(5, ScalarType.Float32, 9);
+        using var _ = no_grad();
+        var raw = m.get_parameter("latent_raw")!;   // rows: z0, c, A
+        raw[0] = tensor(new[] { -5.0f, -0.7f, 0.3f, 2.5f, 9.3f }).view(1, 5);
+        raw[1] = tensor(new[] { 0.4f, -1.0f, 0.0f, 1.5f, -0.2f }).view(1, 5);
+        foreach (var (from, to) in new[] { (-1.2, 1.2), (-0.05, 0.02), (0.5, 3.7), (-6.1, -2.0) })
+        {
+            var z = cat(new[] { linspace(from, to, 96, dtype: ScalarType.Float32), tensor(new[] { (float)to }) }).view(-1, 1);
+            var forced = z.clone();
+            forced[-1, 0] = tensor(12.0f);
+            long n = z.shape[0] - 1;
+            var cut = m.forward(z).narrow(0, 0, n).data<float>().Select(BitConverter.SingleToInt32Bits).ToArray();
+            var whole = m.forward(forced).narrow(0, 0, n).data<float>().Select(BitConverter.SingleToInt32Bits).ToArray();
+            Assert.Equal(whole, cut);
+        }
+        Assert.Equal(41, m.FixedGridOptions.HalfCellsFor(1.2));                 // 1.2·32 = 38.4 → 38 + 3
+        Assert.Equal(256, m.FixedGridOptions.HalfCellsFor(7.95));              // near R: the whole grid
+        Assert.Equal(256, m.FixedGridOptions.HalfCellsFor(double.PositiveInfinity));
+    }
+
+    [Fact]
     public void SmoothNetworksAgreeWithGaussLegendre()
     {
         using var scope = NewDisposeScope();
