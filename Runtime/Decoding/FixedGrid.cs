@@ -151,7 +151,7 @@ internal sealed class FixedGrid
         _ownRows = cat(new[] { leftRow, leftRow + 1 });                                 // [2·B·P]: left knots, then right knots
         var x = (_z - knots.index_select(0, cell.reshape(-1)).view(_batch, _p, 1)).clamp(0.0, h);
         // Cumulative sums are stored outward from 0: side 0 = left of 0 (cells M−1, M−2, …), side 1 = right (M, M+1, …);
-        // row m − 1 of a side holds the sum of its first m cells. A sample in cell j ≥ N reads +sum(right, j − N), the
+        // row m − 1 of a side holds the sum of its first m cells. A sample in cell j ≥ M reads +sum(right, j − M), the
         // cells from 0 to t_j, and adds the interpolant's integral from t_j to z. One in cell j < M reads
         // −sum(left, M − j − 1), the cells from t_{j+1} to 0, and subtracts the integral from z to t_{j+1}: every term of a
         // side has the same sign, so an infinite knot value gives ±∞, never ∞ − ∞.
