@@ -298,6 +298,10 @@ public static class Refuter
         public string[,]? Describe { get; init; }    // [slot, column], designed passes only
     }
 
+    /// <summary>Half-widths of the second, near-0 evaluation of every line (a batch of its own, so the shape-preserving rule
+    /// cuts its grid to a few knots, or to about 200 on each side of 0 for 6).</summary>
+    private static readonly double[] NearCuts = { 0.01, 0.5, 1.5, 3, 6 };
+
     private static void Evaluate(RefuterOptions options, RefuterResult result, DspecModelFactory factory, int latent,
         GeneratedFamily[] families, int modelIndex)
     {
@@ -317,8 +321,7 @@ public static class Refuter
         double bumpAt = Math.Round(-9 + 18 * rng.NextDouble(), 3);
         double bumpWidth = new[] { 1e-3, 1e-2, 0.05, 0.1 }[rng.Next(4)];
         var anchors = new List<double> { 0, 1e-3, -1e-3, 1, -1, 2, 2.05, 2.02, -3, 5, 10, -10, bumpAt, bumpAt + bumpWidth };
-        var grid = Grid(options.GridPoints, anchors);
-        int b = grid.Length;
+        var fullGrid = Grid(options.GridPoints, anchors);
 
         var snapshot = decoder.named_parameters().Where(p => p.name is "feature_raw" or "latent_raw")
             .ToDictionary(p => p.name, p => p.parameter.detach().clone());
@@ -347,104 +350,115 @@ public static class Refuter
             for (int line = 0; line < latent; line++)
             {
                 double other = latent == 1 ? 0 : new[] { -3.0, 0.7, 6 }[rng.Next(3)];
-                float[] x;
-                int zeroIndex = Array.IndexOf(grid, 0f);
-                using (var inner = NewDisposeScope())
-                using (no_grad())
-                {
-                    var z = full(new long[] { b, latent }, other, dtype: ScalarType.Float32);
-                    z[TensorIndex.Colon, TensorIndex.Single(line)] = tensor(grid);
-                    var output = decoder.forward(z);
-                    x = output.contiguous().data<float>().ToArray();
-                }
-                result.Evaluations += (long)b * k * Features;
-                double[]? x64 = null;
-                float[]? preMap = null;
-                for (int f = 0; f < k; f++)
-                    for (int j = 0; j < Features; j++)
-                    {
-                        var values = new double[b];
-                        for (int i = 0; i < b; i++) values[i] = x[((long)i * k + f) * Features + j];
-                        foreach (var (kind, where) in Check(families[f].Properties, values, zeroIndex))
-                        {
-                            string recorded = kind;
-                            string confirmation = "";
-                            bool nonfiniteKind = kind is "nonfinite-nan" or "overflow-bounded" || kind == "bounded" && values.Any(double.IsNaN);
-                            if (nonfiniteKind && families[f].Properties == Declared.None)
-                            {
-                                // A family that declares nothing promises nothing (a possibly undefined value in it is a
-                                // warning, DSPEC2006): listed, not counted.
-                                recorded = "undeclared-" + kind;
-                            }
-                            else if (nonfiniteKind)
-                            {
-                                // ±∞/NaN that the same decoder in float64 does not produce is float32's range (an
-                                // intermediate beyond 3.4e38, e.g. exp(100)), not a false proof or a rule defect.
-                                x64 ??= Evaluate64(factory, decoder, options.Rule, grid, latent, line, other);
-                                var values64 = new double[b];
-                                for (int i = 0; i < b; i++) values64[i] = x64[((long)i * k + f) * Features + j];
-                                bool finite64 = values64.All(double.IsFinite);
-                                var again = Check(families[f].Properties, values64, zeroIndex, single: false).Where(v => v.Kind == kind).ToList();
-                                if (finite64 && again.Count == 0)
-                                {
-                                    recorded = "float32-range-" + kind;
-                                    confirmation = "\nfloat64 evaluation of the same decoder and setting: finite, no " + kind + " violation on this line (float32 overflow)";
-                                }
-                                else if (values.Any(double.IsInfinity) || values64.Any(double.IsInfinity))
-                                {
-                                    // ±∞ on the line in float32 or float64: the exact values leave even float64's range
-                                    // (exp of a network output in the thousands), and the NaN is ∞ − ∞ of such terms.
-                                    recorded = kind.StartsWith("overflow-", StringComparison.Ordinal) ? kind : "overflow-" + kind;
-                                    confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either, and the line holds ±∞ (beyond the float range: ∞ − ∞)";
-                                }
-                                else if (LargestLatentRangeValue(decoder, f, j) > HugeParameter)
-                                {
-                                    // An `in latent` parameter put far out by a huge running range (|value| > 700: e^value
-                                    // leaves float64's range): an intermediate is ±∞ even in float64, and the NaN is 0·∞ or
-                                    // ∞ − ∞ of it — as an unconstrained parameter of that size would give.
-                                    recorded = kind.StartsWith("overflow-", StringComparison.Ordinal) ? kind : "overflow-" + kind;
-                                    confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either; an 'in latent' parameter lies beyond ±700 (a huge running range), where an intermediate such as its exp leaves float64's range";
-                                }
-                                else confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either";
-                            }
-                            else if (kind is "increasing" or "decreasing" or "transient"
-                                     && layout.Families[f].HasOutputMap
-                                     && MapRounding(families[f].Properties, values, kind, zeroIndex,
-                                            preMap ??= EvaluateBeforeMaps(decoder, grid, latent, line, other), f, j, k, grid) is { } excuse)
-                            {
-                                // Every break of this kind on the line is a step across which x, the value before the map,
-                                // moves by at most its rounding (4 ulps): a steep map's image of x's rounding, not a break
-                                // of x — listed, not counted (the spec's float32 tolerance is in ulps of x for a map).
-                                recorded = "map-rounding-" + kind;
-                                confirmation = excuse;
-                            }
-                            else if (kind is "increasing" or "decreasing" or "transient")
-                            {
-                                // A shape break that the same decoder in float64 does not show is float32 rounding
-                                // (amplified by steep maps), not a break of the proof or the integration rule.
-                                x64 ??= Evaluate64(factory, decoder, options.Rule, grid, latent, line, other);
-                                var values64 = new double[b];
-                                for (int i = 0; i < b; i++) values64[i] = x64[((long)i * k + f) * Features + j];
-                                var again = Check(families[f].Properties, values64, zeroIndex, single: false).Where(v => v.Kind == kind).ToList();
-                                if (again.Count == 0)
-                                {
-                                    recorded = "float32-only-" + kind;
-                                    confirmation = "\nfloat64 evaluation of the same decoder and setting: no " + kind + " violation on this line (float32 rounding)";
-                                }
-                                else
-                                {
-                                    int w = again[0].Index;
-                                    confirmation = string.Create(CultureInfo.InvariantCulture,
-                                        $"\nfloat64 evaluation of the same decoder and setting breaks it too, first at z = {grid[w]:R}: x({grid[w - 1]:R}) = {values64[w - 1]:R}, x({grid[w]:R}) = {values64[w]:R}");
-                                }
-                            }
-                            Func<string> details = () => Describe(families[f], f, latent, line, other, grid, values, where, modelIndex, modelSeed,
-                                setting.Name, setting.Describe is not null && slots[f] >= 0 ? setting.Describe[slots[f], j] : null,
-                                j, regimes[j], ParameterText(decoder, f, j), options.Rule) + confirmation;
-                            Record(options, result, recorded, families[f].Seed.ToString(CultureInfo.InvariantCulture), details, families[f].UsesIntegral);
-                        }
-                    }
+                CheckLine(setting, regimes, fullGrid, line, other);
+                // The same line near 0 as a batch of its own: the shape-preserving rule then evaluates the integrand at
+                // fewer knots (FixedGridOptions.HalfCellsFor), a different computation that must keep every declared
+                // property too.
+                double cut = NearCuts[rng.Next(NearCuts.Length)];
+                CheckLine(setting, regimes, fullGrid.Where(v => Math.Abs(v) <= cut).ToArray(), line, other);
             }
+        }
+
+        void CheckLine(NetSetting setting, string[] regimes, float[] grid, int line, double other)
+        {
+            float[] x;
+            int b = grid.Length;
+            int zeroIndex = Array.IndexOf(grid, 0f);
+            using (var inner = NewDisposeScope())
+            using (no_grad())
+            {
+                var z = full(new long[] { b, latent }, other, dtype: ScalarType.Float32);
+                z[TensorIndex.Colon, TensorIndex.Single(line)] = tensor(grid);
+                var output = decoder.forward(z);
+                x = output.contiguous().data<float>().ToArray();
+            }
+            result.Evaluations += (long)b * k * Features;
+            double[]? x64 = null;
+            float[]? preMap = null;
+            for (int f = 0; f < k; f++)
+                for (int j = 0; j < Features; j++)
+                {
+                    var values = new double[b];
+                    for (int i = 0; i < b; i++) values[i] = x[((long)i * k + f) * Features + j];
+                    foreach (var (kind, where) in Check(families[f].Properties, values, zeroIndex))
+                    {
+                        string recorded = kind;
+                        string confirmation = "";
+                        bool nonfiniteKind = kind is "nonfinite-nan" or "overflow-bounded" || kind == "bounded" && values.Any(double.IsNaN);
+                        if (nonfiniteKind && families[f].Properties == Declared.None)
+                        {
+                            // A family that declares nothing promises nothing (a possibly undefined value in it is a
+                            // warning, DSPEC2006): listed, not counted.
+                            recorded = "undeclared-" + kind;
+                        }
+                        else if (nonfiniteKind)
+                        {
+                            // ±∞/NaN that the same decoder in float64 does not produce is float32's range (an
+                            // intermediate beyond 3.4e38, e.g. exp(100)), not a false proof or a rule defect.
+                            x64 ??= Evaluate64(factory, decoder, options.Rule, grid, latent, line, other);
+                            var values64 = new double[b];
+                            for (int i = 0; i < b; i++) values64[i] = x64[((long)i * k + f) * Features + j];
+                            bool finite64 = values64.All(double.IsFinite);
+                            var again = Check(families[f].Properties, values64, zeroIndex, single: false).Where(v => v.Kind == kind).ToList();
+                            if (finite64 && again.Count == 0)
+                            {
+                                recorded = "float32-range-" + kind;
+                                confirmation = "\nfloat64 evaluation of the same decoder and setting: finite, no " + kind + " violation on this line (float32 overflow)";
+                            }
+                            else if (values.Any(double.IsInfinity) || values64.Any(double.IsInfinity))
+                            {
+                                // ±∞ on the line in float32 or float64: the exact values leave even float64's range
+                                // (exp of a network output in the thousands), and the NaN is ∞ − ∞ of such terms.
+                                recorded = kind.StartsWith("overflow-", StringComparison.Ordinal) ? kind : "overflow-" + kind;
+                                confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either, and the line holds ±∞ (beyond the float range: ∞ − ∞)";
+                            }
+                            else if (LargestLatentRangeValue(decoder, f, j) > HugeParameter)
+                            {
+                                // An `in latent` parameter put far out by a huge running range (|value| > 700: e^value
+                                // leaves float64's range): an intermediate is ±∞ even in float64, and the NaN is 0·∞ or
+                                // ∞ − ∞ of it — as an unconstrained parameter of that size would give.
+                                recorded = kind.StartsWith("overflow-", StringComparison.Ordinal) ? kind : "overflow-" + kind;
+                                confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either; an 'in latent' parameter lies beyond ±700 (a huge running range), where an intermediate such as its exp leaves float64's range";
+                            }
+                            else confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either";
+                        }
+                        else if (kind is "increasing" or "decreasing" or "transient"
+                                 && layout.Families[f].HasOutputMap
+                                 && MapRounding(families[f].Properties, values, kind, zeroIndex,
+                                        preMap ??= EvaluateBeforeMaps(decoder, grid, latent, line, other), f, j, k, grid) is { } excuse)
+                        {
+                            // Every break of this kind on the line is a step across which x, the value before the map,
+                            // moves by at most its rounding (4 ulps): a steep map's image of x's rounding, not a break
+                            // of x — listed, not counted (the spec's float32 tolerance is in ulps of x for a map).
+                            recorded = "map-rounding-" + kind;
+                            confirmation = excuse;
+                        }
+                        else if (kind is "increasing" or "decreasing" or "transient")
+                        {
+                            // A shape break that the same decoder in float64 does not show is float32 rounding
+                            // (amplified by steep maps), not a break of the proof or the integration rule.
+                            x64 ??= Evaluate64(factory, decoder, options.Rule, grid, latent, line, other);
+                            var values64 = new double[b];
+                            for (int i = 0; i < b; i++) values64[i] = x64[((long)i * k + f) * Features + j];
+                            var again = Check(families[f].Properties, values64, zeroIndex, single: false).Where(v => v.Kind == kind).ToList();
+                            if (again.Count == 0)
+                            {
+                                recorded = "float32-only-" + kind;
+                                confirmation = "\nfloat64 evaluation of the same decoder and setting: no " + kind + " violation on this line (float32 rounding)";
+                            }
+                            else
+                            {
+                                int w = again[0].Index;
+                                confirmation = string.Create(CultureInfo.InvariantCulture,
+                                    $"\nfloat64 evaluation of the same decoder and setting breaks it too, first at z = {grid[w]:R}: x({grid[w - 1]:R}) = {values64[w - 1]:R}, x({grid[w]:R}) = {values64[w]:R}");
+                            }
+                        }
+                        Func<string> details = () => Describe(families[f], f, latent, line, other, grid, values, where, modelIndex, modelSeed,
+                            setting.Name, setting.Describe is not null && slots[f] >= 0 ? setting.Describe[slots[f], j] : null,
+                            j, regimes[j], ParameterText(decoder, f, j), options.Rule) + confirmation;
+                        Record(options, result, recorded, families[f].Seed.ToString(CultureInfo.InvariantCulture), details, families[f].UsesIntegral);
+                    }
+                }
         }
     }
 
