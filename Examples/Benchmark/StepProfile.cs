@@ -50,9 +50,13 @@ internal static class StepProfile
             $"  one operator's fixed cost: {costs.GradientMicroseconds:F2} µs with a gradient (forward + backward), {costs.PlainMicroseconds:F2} µs without; the whole loss's operators at that cost: {costs.Milliseconds(lossOps):F3} ms per step"));
         if (module.Decoder is DerivSpec.Runtime.Decoding.DerivativeDecoder dd)
         {
+            // The points the rule evaluates the network at for this batch: B·n nodes; the fixed knots the batch can read
+            // (FixedGridOptions.HalfCellsFor); the shared grid's points.
+            long shared = integration == IntegrationRules.Grid ? dd.GridOptions.Points
+                : 2L * dd.FixedGridOptions.HalfCellsFor(zb.abs().max().item<float>()) + 1;
             using var points = integration == IntegrationRules.GaussLegendre
                 ? zb.unsqueeze(-1) * dd.Quadrature.UnitNodes
-                : torch.linspace(-10, 10, dd.FixedGridOptions.Knots).view(1, 1, -1).expand(1, dd.LatentDim, -1);
+                : torch.linspace(-10, 10, shared).view(1, 1, -1).expand(1, dd.LatentDim, -1);
             Time(w, reps, warmup, $"derivative net at {points.numel()} points", () => { using var _ = torch.no_grad(); dd.DerivativeNetwork(points); });
         }
         Time(w, reps, warmup, "decoder forward (no grad)", () => { using var _ = torch.no_grad(); module.Decoder.forward(zb); });
