@@ -31,11 +31,12 @@ public sealed record FixedGridOptions(int Radius = 8, int CellsPerUnit = 32)
     public double Width => 1.0 / CellsPerUnit;
 
     /// <summary>
-    /// M, the cells a pass keeps on each side of 0 when every sample of its batch lies within [−<paramref name="maxAbsZ"/>,
-    /// <paramref name="maxAbsZ"/>]: maxAbsZ/h rounded down, plus 3 (at most N; N for NaN or ∞). The cut changes no value: a sample reads only the cells between 0 and its own cell, all kept (the
-    /// margin covers the rounding of z/h), and an anchor beyond the kept cells corrects nothing a sample reads (its
-    /// correction is 0 − 0 on the full grid too). What it saves is the integrand at the knots nobody reads — at the
-    /// paper's latent scale (|z| ≲ 4) more than half of them, and with them that part of the derivative network's work.
+    /// M, the cells a pass keeps on each side of 0 when every sample of its batch lies within
+    /// [−<paramref name="maxAbsZ"/>, <paramref name="maxAbsZ"/>]: maxAbsZ/h rounded down, plus 3 (at most N; N for NaN or
+    /// ∞). The cut changes no value: a sample reads only the cells between 0 and its own cell, all kept (the margin
+    /// covers the rounding of z/h), and an anchor beyond the kept cells corrects nothing a sample reads (its correction
+    /// is 0 − 0 on the whole grid too). What it saves is the integrand at the knots nobody reads — at the paper's latent
+    /// scale (|z| ≲ 4) more than half of them, and with them that part of the derivative network's work.
     /// </summary>
     public int HalfCellsFor(double maxAbsZ)
     {
@@ -87,8 +88,8 @@ internal sealed class FixedGridTables : IDisposable
 /// through zero at the anchor (which keeps the turn at a).
 /// <para>
 /// A pass evaluates the integrand only at the knots its batch can read: t_{−M} … t_M with M from the batch's largest |z|
-/// (<see cref="FixedGridOptions.HalfCellsFor"/>; M = N when some sample lies near or beyond R). A sample reads the same cells, in the same
-/// order, on the cut grid as on the whole one, so the cut changes no value, only the work.
+/// (<see cref="FixedGridOptions.HalfCellsFor"/>; M = N when some sample lies near or beyond R). A sample reads the same
+/// cells, in the same order, on the cut grid as on the whole one, so the cut changes no value, only the work.
 /// </para>
 /// <para>
 /// Per integral: the cell integrals (trapezoids of the knot values) are summed outward from the knot at 0 — one cumulative
@@ -110,19 +111,19 @@ internal sealed class FixedGrid
     private readonly long _batch, _p;
     private readonly Tensor _z;           // [B, P, 1]
     private Tensor? _zAndZero;            // [B + 1, P, 1]: the samples, then 0 (anchored integrals only; made on first use)
-    private readonly Tensor _sumRow;      // [B·P] long: row of the sample's cumulative value in [P·2·N, d]
+    private readonly Tensor _sumRow;      // [B·P] long: row of the sample's cumulative value in [P·2·M, d]
     private readonly Tensor _sumCoef;     // [B, P, 1]: +h/2 right of 0, −h/2 left of it
     private readonly Tensor _noSum;       // [B, P, 1] bool: no whole cell lies between 0 and the sample's cell
-    private readonly Tensor _ownRows;     // [2·B·P] long: rows p·(2N + 1) + j, then + j + 1, of the sample's cell's knots
+    private readonly Tensor _ownRows;     // [2·B·P] long: rows p·(2M + 1) + j, then + j + 1, of the sample's cell's knots
     private readonly Tensor _ownWeights;  // [2, B, P, 1]: the left and right knot's weights in the sample's own cell
     private readonly Tensor _ownZero;     // [2, B, P, 1] bool: weight 0 (0·∞ must not make NaN)
     private Tensor? _beyondRight;         // [B, P, 1]: max(z − t_2N, 0) (made on first use: most batches lie inside)
     private Tensor? _beyondLeft;          // [B, P, 1]: max(t_0 − z, 0)
     private readonly bool _anyBeyond;     // some sample lies beyond [−R, R]
 
-    /// <summary>The knots as inner points, [1, P, 2M + 1, 1]: the grid's knots t_{−M} … t_M (see <see cref="FixedGridOptions.HalfCellsFor"/>).</summary>
+    /// <summary>The knots as inner points, [1, P, 2M + 1, 1]: the grid's knots t_{−M} … t_M
+    /// (<see cref="FixedGridOptions.HalfCellsFor"/>).</summary>
     public Tensor Points { get; }
-
 
     /// <param name="z">The batch, [B, P].</param>
     /// <param name="tables">The knots on z's device and dtype (cached by the decoder).</param>
@@ -134,8 +135,10 @@ internal sealed class FixedGrid
         _batch = z.shape[0];
         _p = z.shape[1];
         // The batch's largest |z| (a NaN sample counts as 0, an infinite one as beyond the grid): one read to the host.
-        using (var largest = z.detach().nan_to_num(0.0).abs().max().to(ScalarType.Float64))
-            _half = options.HalfCellsFor(largest.item<double>());
+        if (z.numel() == 0) _half = options.HalfCellsFor(0);
+        else
+            using (var largest = z.detach().nan_to_num(0.0).abs().max().to(ScalarType.Float64))
+                _half = options.HalfCellsFor(largest.item<double>());
         _knots = 2L * _half + 1;
         double h = _h, end = _half * h;
         var knots = tables.Knots.narrow(0, options.HalfCells - _half, _knots);          // t_{−M} … t_M, the same values

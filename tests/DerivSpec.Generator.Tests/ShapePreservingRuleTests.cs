@@ -252,6 +252,7 @@ public class ShapePreservingRuleTests
         Assert.Equal(41, m.FixedGridOptions.HalfCellsFor(1.2));                 // 1.2·32 = 38.4 → 38 + 3
         Assert.Equal(256, m.FixedGridOptions.HalfCellsFor(7.95));              // near R: the whole grid
         Assert.Equal(256, m.FixedGridOptions.HalfCellsFor(double.PositiveInfinity));
+        Assert.Equal(new long[] { 0, 3, 5 }, m.forward(zeros(0, 1)).shape);    // an empty batch: no largest |z| to read
     }
 
     [Fact]
