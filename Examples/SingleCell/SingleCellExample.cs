@@ -53,7 +53,7 @@ public static class SingleCellExample
         var threads = cmd.Int("--threads", "torch CPU threads (1 by default, as in the other examples; the paper-size run in the README used 2).", 1, 1, 256);
         var beta = cmd.OptionalDouble("--beta", "Weight of the KL term after annealing (default: scrna.dspec's, 10).", 0, 1e6);
         var integration = cmd.Add(CommonOptions.Integration());
-        integration.Description = "Integration rule: fixed = the shape-preserving rule, the default (the net runs at 513 fixed knots, whatever the batch; the only rule that keeps proven shapes); gl = the paper's per-sample Gauss-Legendre rule (batch × 15 points); grid = one grid shared by the batch, Hermite read-off (257 points).";
+        integration.Description = "Integration rule: fixed = the shape-preserving rule, the default (the net runs at the fixed knots the batch can read, at most 513; the only rule that keeps proven shapes); gl = the paper's per-sample Gauss-Legendre rule (batch × 15 points); grid = one grid shared by the batch, Hermite read-off (257 points).";
         var quiet = cmd.Flag("--quiet", "No per-epoch progress.");
         var compare = cmd.Flag("--compare", "Table 3 analog (the paper's §5.3): train Linear (BasisVAE with linear basis functions), BasisVAE1 (λ in [0.25, 1.75]), BasisVAE2 (λ in [0.1, 3]), BasisDeVAE and a linear VAE on the same data, split and seed with the same settings; print time per epoch, test log p(X|Z,θ*) and test ELBO (and the ARIs, |ρ| when known) as a Markdown table and write comparison.csv.");
         return cmd.Run(args, stdout, stderr, (p, ct) => RunCore(new Options(p.GetValue(seed), p.GetValue(epochs), p.GetValue(batch),
