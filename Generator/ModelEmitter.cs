@@ -121,7 +121,8 @@ namespace DerivSpec.Generator
             w.Line("Beta: " + CodeWriter.Double(m.Hyper.Beta) + ",");
             w.Line("Gamma: " + CodeWriter.Double(m.Hyper.Gamma) + ",");
             w.Line("AnnealFraction: " + CodeWriter.Double(m.Hyper.AnnealFraction) + ",");
-            w.Line("Occam: " + CodeWriter.Double(m.Hyper.Occam) + ");");
+            w.Line("Occam: " + CodeWriter.Double(m.Hyper.Occam) + ",");
+            w.Line("FreeBits: " + CodeWriter.Double(m.Hyper.FreeBits) + ");");
             w.Outdent();
             w.Line();
             w.Line("/// <summary>Families, parameters, quadrature order and derivative-network shape of this model.</summary>");

@@ -23,7 +23,7 @@ namespace DerivSpec.Language
     public sealed record NetShape(EquatableArray<int> Hidden, ActivationKind Activation);
 
     /// <summary>Default loss hyperparameters: α, β, γ and the fraction of training over which β/γ are annealed.</summary>
-    public sealed record Hyperparameters(double Alpha, double Beta, double Gamma, double AnnealFraction, double Occam = 0);
+    public sealed record Hyperparameters(double Alpha, double Beta, double Gamma, double AnnealFraction, double Occam = 0, double FreeBits = 0);
 
     /// <summary>How a family's shape function is defined.</summary>
     public enum FamilyKind

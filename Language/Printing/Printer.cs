@@ -110,6 +110,9 @@ namespace DerivSpec.Language.Printing
             sb.Append("  gamma ").Append(Number(m.Hyper.Gamma)).Append('\n');
             sb.Append("  anneal ").Append(Number(m.Hyper.AnnealFraction)).Append('\n');
             sb.Append("  occam ").Append(Number(m.Hyper.Occam)).Append('\n');
+            // Only when declared: a model without it keeps the canonical text (and so the spec identity) it had before
+            // the setting existed, so its saved model files still load.
+            if (m.Hyper.FreeBits != 0) sb.Append("  freebits ").Append(Number(m.Hyper.FreeBits)).Append('\n');
             foreach (var f in m.Families)
             {
                 sb.Append('\n');

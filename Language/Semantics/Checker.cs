@@ -11,7 +11,7 @@ namespace DerivSpec.Language.Semantics
     {
         public const int MaxInlinedSize = 20000;
 
-        internal static readonly string[] SettingNames = { "latent", "order", "likelihood", "net", "encoder", "alpha", "beta", "gamma", "anneal", "occam" };
+        internal static readonly string[] SettingNames = { "latent", "order", "likelihood", "net", "encoder", "alpha", "beta", "gamma", "anneal", "occam", "freebits" };
         internal static readonly IReadOnlyList<string> PropertyNames = PropertyVocabulary.Names;
         internal static readonly IReadOnlyList<string> FunctionNames = FunctionVocabulary.CallableNames;
         internal static readonly IReadOnlyList<string> PriorNames = PriorVocabulary.Names;
@@ -67,7 +67,7 @@ namespace DerivSpec.Language.Semantics
             var likelihood = LikelihoodKind.Gaussian;
             var net = DefaultDerivativeNet;
             var encoder = DefaultEncoder;
-            double alpha = DefaultHyper.Alpha, beta = DefaultHyper.Beta, gamma = DefaultHyper.Gamma, anneal = DefaultHyper.AnnealFraction, occam = DefaultHyper.Occam;
+            double alpha = DefaultHyper.Alpha, beta = DefaultHyper.Beta, gamma = DefaultHyper.Gamma, anneal = DefaultHyper.AnnealFraction, occam = DefaultHyper.Occam, freeBits = DefaultHyper.FreeBits;
             var seen = new HashSet<string>();
             var families = new List<FamilySyntax>();
             foreach (var item in m.Items)
@@ -102,6 +102,7 @@ namespace DerivSpec.Language.Semantics
                     case "gamma": gamma = NumberSetting(s, v => v >= 0, "a number ≥ 0", gamma); break;
                     case "anneal": anneal = NumberSetting(s, v => v >= 0 && v <= 1, "a number from 0 to 1", anneal); break;
                     case "occam": occam = NumberSetting(s, v => v >= 0, "a number ≥ 0", occam); break;
+                    case "freebits": freeBits = NumberSetting(s, v => v >= 0, "a number ≥ 0", freeBits); break;
                 }
             }
             if (families.Count == 0 && !_d.HasErrorWithin(m.Span)) _d.Report(DiagnosticCatalog.NoFamily, m.Name.Span, m.Name.Text);
@@ -118,7 +119,7 @@ namespace DerivSpec.Language.Semantics
             }
             if (!ok || families.Count == 0) return null;
             return new CheckedModel(m.Name.Text, ns, latent, order, likelihood, net, encoder,
-                new Hyperparameters(alpha, beta, gamma, anneal, occam), checkedFamilies.ToEquatableArray());
+                new Hyperparameters(alpha, beta, gamma, anneal, occam, freeBits), checkedFamilies.ToEquatableArray());
         }
 
         private static string DescribeArgs(SettingSyntax s)

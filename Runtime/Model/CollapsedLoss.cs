@@ -54,16 +54,20 @@ public static class CollapsedLoss
     /// <summary>
     /// Computes the five terms from the batch's expected log-likelihood Σ_i Σ_jk φ_jk log p(x_ij | z_i, k) (a scalar, as
     /// given by <see cref="Likelihoods.Likelihood.ExpectedLogLikelihood"/>), log φ and φ ([d, K]) and the batch size.
+    /// <paramref name="freeBits"/> λ &gt; 0 counts each sample's KL in (6) as max(KL_i, λ) (<see cref="ModelDefaults.FreeBits"/>);
+    /// 0 leaves (6) as the paper writes it.
     /// </summary>
     public static LossTerms Compute(Tensor expectedLogLikelihood, Tensor logPhi, Tensor phi, long batch, Tensor mean, Tensor sigma,
-        Tensor logPrior, long totalSamples, double alpha, double beta, double gamma)
+        Tensor logPrior, long totalSamples, double alpha, double beta, double gamma, double freeBits = 0)
     {
         double scale = (double)totalSamples / batch;
         var recon = expectedLogLikelihood * -scale;                             // (3)
         var dirichlet = DirichletTerm(phi, alpha, gamma);                        // (4)
         var entropy = (phi * logPhi).sum().mul_(gamma);                          // (5)
         // (6)
-        var kl = GaussianEncoder.KlToStandardNormalSum(mean, sigma).mul_(beta * scale);
+        var kl = freeBits > 0
+            ? GaussianEncoder.KlToStandardNormal(mean, sigma).clamp_min(freeBits).sum().mul_(beta * scale)
+            : GaussianEncoder.KlToStandardNormalSum(mean, sigma).mul_(beta * scale);
         // (7)
         var prior = logPrior.neg();
         return new LossTerms(recon, dirichlet, entropy, kl, prior);

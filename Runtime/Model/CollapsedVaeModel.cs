@@ -60,13 +60,14 @@ public abstract class CollapsedVaeModel : IDisposable
         options ??= new ModelOptions();
         if (!(defaults.Alpha > 0)) throw new ArgumentException($"α must be > 0 (got {defaults.Alpha}).", nameof(defaults));
         if (defaults.AnnealFraction is < 0 or > 1) throw new ArgumentException($"The anneal fraction must be in [0, 1] (got {defaults.AnnealFraction}).", nameof(defaults));
+        if (!(defaults.FreeBits >= 0) || double.IsInfinity(defaults.FreeBits)) throw new ArgumentException($"Free bits must be a finite number ≥ 0 (got {defaults.FreeBits}).", nameof(defaults));
         if (decoder.Features < 1) throw new ArgumentException("The decoder has no features.", nameof(decoder));
         if (decoder.FamilyCount < 1) throw new ArgumentException("The decoder has no families.", nameof(decoder));
         Native.TorchLoader.EnsureLoaded();
         ModelName = modelName;
         Defaults = defaults;
         Options = options;
-        Module = new CollapsedVaeModule(decoder, defaults.Likelihood, defaults.Encoder, defaults.Occam);
+        Module = new CollapsedVaeModule(decoder, defaults.Likelihood, defaults.Encoder, defaults.Occam, defaults.FreeBits);
         Module.to(options.Dtype);
         if (options.Seed is long s)
         {
@@ -388,7 +389,7 @@ public abstract class CollapsedVaeModel : IDisposable
         var sb = new StringBuilder();
         sb.Append(ModelName).Append(CultureInfo.InvariantCulture, $" (d = {Features}, p = {LatentDim}, K = {Decoder.FamilyCount}: {string.Join(", ", FamilyNames)}; ")
           .Append(Defaults.Likelihood).Append(" likelihood; ")
-          .Append(CultureInfo.InvariantCulture, $"α = {Defaults.Alpha}, β = {Defaults.Beta}, γ = {Defaults.Gamma}, anneal {Defaults.AnnealFraction:P0}{(Defaults.Occam > 0 ? $", occam {Defaults.Occam}" : "")}; encoder {Defaults.Encoder}; {Options.Dtype} on {device})");
+          .Append(CultureInfo.InvariantCulture, $"α = {Defaults.Alpha}, β = {Defaults.Beta}, γ = {Defaults.Gamma}, anneal {Defaults.AnnealFraction:P0}{(Defaults.Occam > 0 ? $", occam {Defaults.Occam}" : "")}{(Defaults.FreeBits > 0 ? $", free bits {Defaults.FreeBits}" : "")}; encoder {Defaults.Encoder}; {Options.Dtype} on {device})");
         if (!IsTrained) { sb.Append("\n  not trained"); return sb.ToString(); }
         sb.Append(CultureInfo.InvariantCulture, $"\n  trained {history.Count} epochs");
         if (history.Count > 0)

@@ -20,15 +20,19 @@ public sealed class CollapsedVaeModule : nn.Module
     private readonly Parameter xi;
     private readonly double[] occamPenalty;
     private Tensor? occamWeights;   // occamPenalty as a tensor in φ's dtype and device, made once (not per step)
+    private readonly double freeBits;
 
     /// <summary>Creates the module (parameters in float32 on the CPU; move with <c>.to</c>). <paramref name="occam"/>:
-    /// weight of the Occam prior on the assignments (<see cref="ModelDefaults.Occam"/>; 0 = none).</summary>
-    public CollapsedVaeModule(FamilyDecoder decoder, LikelihoodKind likelihood, NetworkShape encoderShape, double occam = 0)
+    /// weight of the Occam prior on the assignments (<see cref="ModelDefaults.Occam"/>; 0 = none); <paramref name="freeBits"/>:
+    /// λ of the KL term's free bits (<see cref="ModelDefaults.FreeBits"/>; 0 = none).</summary>
+    public CollapsedVaeModule(FamilyDecoder decoder, LikelihoodKind likelihood, NetworkShape encoderShape, double occam = 0, double freeBits = 0)
         : base(nameof(CollapsedVaeModule))
     {
         ArgumentNullException.ThrowIfNull(decoder);
         if (!(occam >= 0) || double.IsInfinity(occam)) throw new ArgumentOutOfRangeException(nameof(occam), occam, "The Occam weight must be a finite number ≥ 0.");
+        if (!(freeBits >= 0) || double.IsInfinity(freeBits)) throw new ArgumentOutOfRangeException(nameof(freeBits), freeBits, "Free bits must be a finite number ≥ 0.");
         this.decoder = decoder;
+        this.freeBits = freeBits;
         occamPenalty = OccamPenalty(decoder, occam);
         encoder = new GaussianEncoder(decoder.Features, decoder.LatentDim, encoderShape);
         this.likelihood = Likelihood.Create(likelihood, decoder.Features, decoder.LatentDim);
@@ -87,7 +91,7 @@ public sealed class CollapsedVaeModule : nn.Module
         // there to every [B, K, d] gradient of the likelihood's backward — strided, unvectorised passes and reductions
         // (at the single-cell size the likelihood's backward took 2.5× as long).
         var expected = likelihood.ExpectedLogLikelihood(x, loc, z, logLibrary, phi.t().contiguous());
-        var terms = CollapsedLoss.Compute(expected, logPhi, phi, x.shape[0], mu, sigma, decoder.LogPrior(), totalSamples, alpha, beta, gamma);
+        var terms = CollapsedLoss.Compute(expected, logPhi, phi, x.shape[0], mu, sigma, decoder.LogPrior(), totalSamples, alpha, beta, gamma, freeBits);
         if (occamPenalty.Length == 0) return terms;
         if (occamWeights is null || occamWeights.dtype != phi.dtype || occamWeights.device_type != phi.device_type || occamWeights.device_index != phi.device_index)
         {

@@ -33,6 +33,9 @@ public sealed record NetworkShape(IReadOnlyList<int> Hidden, ActivationKind Acti
 /// <param name="Occam">Weight of the Occam prior on the family assignments (0 = none, the paper's uniform prior; 1 = the
 /// BIC's penalty): log p(w_j = k) gains −Occam·(m_k/2)·log N, m_k the free parameters one feature has in family k
 /// (<see cref="FamilyDecoder.ParametersPerFeature"/>), N the training samples.</param>
+/// <param name="FreeBits">λ ≥ 0: the training loss counts each sample's KL(q(z_i|x_i) ‖ N(0, I)) in term (6) as
+/// max(KL_i, λ) ("free bits"), so the first λ nats of a sample's latent position cost nothing; 0 = the paper's term.
+/// The reported ELBO keeps the true KL.</param>
 public sealed record ModelDefaults(
     LikelihoodKind Likelihood,
     NetworkShape Encoder,
@@ -40,7 +43,8 @@ public sealed record ModelDefaults(
     double Beta,
     double Gamma,
     double AnnealFraction,
-    double Occam = 0)
+    double Occam = 0,
+    double FreeBits = 0)
 {
     /// <summary>The paper's synthetic-experiment settings: Gaussian, ReLU encoder of width 64, α = 0.1, β = γ = 1, no annealing.</summary>
     public static ModelDefaults Paper { get; } = new(LikelihoodKind.Gaussian, new NetworkShape(new[] { 64 }, ActivationKind.Relu), 0.1, 1.0, 1.0, 0.0);

@@ -146,6 +146,54 @@ public class VocabularyEndToEndTests
         Assert.Equal(riseMass * 4 * Math.Log(N), prior(with) - prior(without), 1e-12);
     }
 
+    [Fact]
+    public void FreeBitsCountEachSamplesKlAsAtLeastLambdaInTheLoss()
+    {
+        using var compiled = Compile("""
+            model Free {
+              latent 1
+              freebits 0.7
+              family rise increasing: dx/dz = softplus(net)
+            }
+            """);
+        var factory = compiled.Model("Free");
+        Assert.Equal(0.7, factory.Defaults.FreeBits);
+        using var scope = torch.NewDisposeScope();
+        var decoder = (DerivativeDecoder)factory.Create(D, dtype: ScalarType.Float64);
+        // One sample far from the prior (KL > 0.7) and one close to it (KL < 0.7), by hand.
+        var mean = torch.tensor(new double[,] { { 1.5 }, { 0.2 } }, dtype: ScalarType.Float64).requires_grad_(true);
+        var sigma = torch.tensor(new double[,] { { 0.5 }, { 0.9 } }, dtype: ScalarType.Float64);
+        double Kl(double m, double s) => 0.5 * (m * m + s * s - 1 - 2 * Math.Log(s));
+        double far = Kl(1.5, 0.5), near = Kl(0.2, 0.9);
+        Assert.True(far > 0.7 && near < 0.7, $"{far} {near}");
+        var zero = torch.zeros(Array.Empty<long>(), dtype: ScalarType.Float64);
+        var phi = torch.ones(D, 1, dtype: ScalarType.Float64);
+        const long n = 10;
+        const double beta = 3;
+        var free = CollapsedLoss.Compute(zero, phi.log(), phi, 2, mean, sigma, zero, n, Alpha, beta, Gamma, freeBits: 0.7);
+        var paper = CollapsedLoss.Compute(zero, phi.log(), phi, 2, mean, sigma, zero, n, Alpha, beta, Gamma);
+        Assert.Equal(beta * n / 2 * (far + 0.7), free.Kl.item<double>(), 1e-12);
+        Assert.Equal(beta * n / 2 * (far + near), paper.Kl.item<double>(), 1e-12);
+        // Below λ a sample's position costs nothing: no gradient reaches its mean; above it, the paper's gradient β(N/B)μ.
+        free.Kl.backward();
+        var g = mean.grad!.data<double>().ToArray();
+        Assert.Equal(beta * n / 2 * 1.5, g[0], 1e-12);
+        Assert.Equal(0.0, g[1]);
+
+        // The module built from the .dspec's defaults trains with it (CollapsedVaeModel.Evaluate's ELBO computes the true KL
+        // itself, so free bits change the training loss only).
+        using var module = new CollapsedVaeModule(decoder, factory.Defaults.Likelihood, factory.Defaults.Encoder, freeBits: factory.Defaults.FreeBits);
+        using var plain = new CollapsedVaeModule(decoder, factory.Defaults.Likelihood, factory.Defaults.Encoder);
+        module.to(ScalarType.Float64);
+        plain.to(ScalarType.Float64);
+        using (torch.no_grad())
+            foreach (var (name, p) in plain.named_parameters()) p.copy_(module.get_parameter(name)!);
+        var x = torch.tensor(new double[,] { { 0.3, -1.2, 2.0, 0.5 }, { -0.4, 0.9, 1.1, -2.2 } }, dtype: ScalarType.Float64);
+        double Loss(CollapsedVaeModule m) { torch.manual_seed(1); return m.Loss(x, x, null, n, Alpha, beta, Gamma).Kl.item<double>(); }
+        Assert.True(Loss(module) >= Loss(plain));
+        Assert.True(Loss(module) >= beta * n / 2 * 2 * 0.7 - 1e-9, "every sample's KL counts at least λ");
+    }
+
     [Theory]
     [MemberData(nameof(Likelihoods))]
     public void TheProductionLossMatchesEquations3To7ByHand(string likelihood)

@@ -43,7 +43,7 @@ public class FuzzTests
     {
         "model", "family", "param", "let", "map", "namespace", "integral", "net", "z", "x", "x0", "v0", "init", "in",
         "increasing", "decreasing", "transient", "nonnegative", "bounded", "latent", "order", "likelihood", "encoder",
-        "alpha", "beta", "gamma", "anneal", "occam", "softplus", "sigmoid", "exp", "log", "tanh", "square", "abs", "normal",
+        "alpha", "beta", "gamma", "anneal", "occam", "freebits", "softplus", "sigmoid", "exp", "log", "tanh", "square", "abs", "normal",
         "lognormal", "halfnormal", "exponential", "gaussian", "nb", "relu", "dx", "dz", "d2x", "dz2", "A", "z0", "c", "h",
         "0", "1", "2.5", "1e-3", "-1", "64", "1e400", "2x", ".5",
         "(", ")", "[", "]", "{", "}", ",", ":", ";", "=", "+", "-", "*", "/", "^", "~", "<", ">", ".",

@@ -171,6 +171,26 @@ public class VocabularyTests
     }
 
     [Fact]
+    public void FreeBitsIsANonnegativeSettingThatDefaultsToZeroAndStaysOutOfTheCanonicalTextWhenZero()
+    {
+        const string family = "  family f increasing: dx/dz = softplus(net)\n}\n";
+        var plain = Single("model M {\n" + family);
+        Assert.Equal(0.0, plain.Hyper.FreeBits);
+        // Undeclared, it is not printed: models from before the setting keep their canonical text and spec identity.
+        Assert.DoesNotContain("freebits", DspecPrinter.Print(plain));
+        Assert.Equal(DspecPrinter.Print(plain), DspecPrinter.Print(Single("model M {\n  freebits 0\n" + family)));
+        var m = Single("model M {\n  freebits 2.5\n" + family);
+        Assert.Equal(2.5, m.Hyper.FreeBits);
+        Assert.Contains("  freebits 2.5\n", DspecPrinter.Print(m));
+        Assert.Equal(2.5, Single(DspecPrinter.Print(m)).Hyper.FreeBits);
+        var r = DspecCompiler.Compile("model M {\n  freebits -1\n" + family, "v.dspec");
+        var d = Assert.Single(r.Diagnostics);
+        Assert.Equal("DSPEC1004", d.Id);
+        Assert.Contains("'freebits'", d.Message);
+        Assert.Empty(r.Models);
+    }
+
+    [Fact]
     public void NetworkShapesStopAtTheSharedLimits()
     {
         Single($"model M {{\n  net [{DspecLimits.MaxHiddenWidth}] tanh\n  family f increasing: dx/dz = softplus(net)\n}}\n");
