@@ -116,17 +116,19 @@ public static class FitRun
         Warn(FitWarnings.LikelihoodMismatch(defaults.Likelihood, matrix.X));
         string device = ResolveDevice(s.Device);
         int epochs = s.Epochs ?? TrainOptions.DefaultEpochs(data.Samples);
+        double warmup = s.AssignWarmup ?? FitOptionSet.DefaultAssignWarmup(defaults.Likelihood);
         using var output = OutputDirectory.Begin(s.Out);
 
         var families = compiled.Factory.Layout.Families.Select(f => f.Name).ToArray();
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"fitting {compiled.Name} ({string.Join(", ", families)}; {LikelihoodVocabulary.Of(defaults.Likelihood).Name}) from {s.ModelPath} to {s.DataPath}: {data.Samples} samples × {data.Features} features"));
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {epochs} epochs, batch {s.Batch}, seed {s.Seed}, {s.Restarts} {(s.Restarts == 1 ? "run" : "runs")}, device {device}, integration {s.Integration}"));
+            $"  {epochs} epochs, batch {s.Batch}, seed {s.Seed}, {s.Restarts} {(s.Restarts == 1 ? "run" : "runs")}, assignment warm-up {warmup:0.##}, device {device}, integration {s.Integration}"));
 
         var options = new TrainOptions
         {
             Epochs = epochs, BatchSize = s.Batch, Seed = s.Seed, Device = s.Device, Threads = s.Threads, Cancellation = ct,
+            AssignmentWarmup = warmup,
         };
         var scores = new List<RestartScore>();
         var watch = Stopwatch.StartNew();

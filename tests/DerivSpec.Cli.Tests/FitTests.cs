@@ -208,6 +208,9 @@ public sealed class FitTests
         var notInt = _tool.Derivspec(dir, "fit", Paper, "data.csv", "--out", "out", "--epochs", "x");
         Assert.Equal(2, notInt.Code);
         Assert.Contains("--epochs: 'x' is not an integer.", notInt.Err, StringComparison.Ordinal);
+        var warmup = _tool.Derivspec(dir, "fit", Paper, "data.csv", "--out", "out", "--assign-warmup", "1.5");
+        Assert.Equal(2, warmup.Code);
+        Assert.Contains("--assign-warmup must be between 0 and 1; got 1.5.", warmup.Err, StringComparison.Ordinal);
         var device = _tool.Derivspec(dir, "fit", Paper, "data.csv", "--out", "out", "--device", "gpu");
         Assert.Equal(2, device.Code);
         Assert.Contains("'gpu' is not a device", device.Err, StringComparison.Ordinal);
@@ -242,6 +245,9 @@ public sealed class FitTests
         var zinb = _tool.Derivspec(dir, "fit", "cells.dspec", "counts.csv", "--out", "out3", "--epochs", "1", "--batch", "60");
         Assert.True(zinb.Code == 0, zinb.ToString());
         Assert.DoesNotContain("look like raw counts", zinb.Err, StringComparison.Ordinal);
+        // A count model trains with the single-cell example's assignment warm-up unless told otherwise; the Gaussian without.
+        Assert.Contains("assignment warm-up 0.3,", zinb.Out, StringComparison.Ordinal);
+        Assert.Contains("assignment warm-up 0,", r.Out, StringComparison.Ordinal);
 
         // The same values as continuous data (log-normalised, say): no warning about the likelihood.
         data.WriteCsv(Path.Combine(dir, "values.csv"));
