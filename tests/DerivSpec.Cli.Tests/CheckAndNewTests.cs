@@ -84,7 +84,7 @@ public sealed class CheckAndNewTests
         // increasing, decreasing, transient there).
         static string[] Lines(string t) => t.Split('\n')
             .Select(l => l.Split("//")[0].Trim())
-            .Where(l => Regex.IsMatch(l, @"^(latent|order|likelihood|net|encoder|alpha|beta|gamma|anneal|occam|family|param|let|x =)\b"))
+            .Where(l => Regex.IsMatch(l, @"^(latent|order|likelihood|net|encoder|alpha|beta|gamma|anneal|occam|freebits|family|param|let|x =)\b"))
             .Select(l => Regex.Replace(l, @"^family (\w+) (increasing|decreasing|transient)", "family $2"))
             .ToArray();
         var scrna = File.ReadAllText(Path.Combine(_tool.RepoRoot, "Examples", "SingleCell", "scrna.dspec"));
@@ -93,6 +93,7 @@ public sealed class CheckAndNewTests
         Assert.Equal(wanted, Lines(text));
         Assert.Contains("likelihood zinb", wanted);
         Assert.Contains("occam 1", wanted);
+        Assert.Contains("freebits 2", wanted);
 
         var plain = _tool.Derivspec(dir, "new", "values");
         Assert.Contains("likelihood gaussian, for continuous values (derivspec new NAME --counts for raw counts)", plain.Out, StringComparison.Ordinal);
