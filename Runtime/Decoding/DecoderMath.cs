@@ -47,8 +47,13 @@ public static class DecoderMath
     public static Tensor Full(Tensor like, double value)
     {
         ArgumentNullException.ThrowIfNull(like);
-        return full_like(like, like.dtype == TorchSharp.torch.ScalarType.Float32 ? (float)value : value);
+        return full_like(like, RoundTo(like.dtype, value));
     }
+
+    /// <summary><paramref name="value"/> rounded to <paramref name="dtype"/> as torch rounds a number it computes or
+    /// compares with in that dtype (float32: to the nearest float, ±∞ beyond its range; otherwise unchanged).</summary>
+    public static double RoundTo(TorchSharp.torch.ScalarType dtype, double value) =>
+        dtype == TorchSharp.torch.ScalarType.Float32 ? (float)value : value;
 
     /// <summary>softplus of a constant, stable for large |x|.</summary>
     public static double Softplus(double x) => x > 0 ? x + Math.Log(1 + Math.Exp(-x)) : Math.Log(1 + Math.Exp(x));

@@ -134,13 +134,17 @@ internal sealed class FixedGrid
         _perUnit = options.CellsPerUnit;
         _batch = z.shape[0];
         _p = z.shape[1];
-        // The batch's largest |z| (a NaN sample counts as 0, an infinite one as beyond the grid): one read to the host.
-        if (z.numel() == 0) _half = options.HalfCellsFor(0);
-        else
-            using (var largest = z.detach().nan_to_num(0.0).abs().max().to(ScalarType.Float64))
-                _half = options.HalfCellsFor(largest.item<double>());
+        // The batch's largest |z| (a NaN sample counts as 0, an infinite one as the dtype's largest value): one read to the
+        // host, which gives both the cut and whether some sample lies beyond the end knot (compared as torch would
+        // compare in z's dtype).
+        double largest = 0;
+        if (z.numel() > 0)
+            using (var max = z.detach().nan_to_num(0.0).abs().max().to(ScalarType.Float64))
+                largest = max.item<double>();
+        _half = options.HalfCellsFor(largest);
         _knots = 2L * _half + 1;
         double h = _h, end = _half * h;
+        _anyBeyond = _half == options.HalfCells && largest > DecoderMath.RoundTo(z.dtype, end);
         var knots = tables.Knots.narrow(0, options.HalfCells - _half, _knots);          // t_{−M} … t_M, the same values
         Points = knots.view(1, 1, _knots, 1).expand(1, _p, _knots, 1);
         _z = z.unsqueeze(-1);                                                            // [B, P, 1]
@@ -172,7 +176,6 @@ internal sealed class FixedGrid
         _ownWeights = where(right.unsqueeze(-1), ownWeights, ownWeights - 0.5 * h);      // left of 0: −(h/2 − …)
         _ownZero = _ownWeights.eq(0);
         _noSum = m.le(0).unsqueeze(-1);
-        _anyBeyond = _half == options.HalfCells && z.detach().abs().gt(end).any().item<bool>();
     }
 
     /// <summary>How far each sample lies beyond the right and the left end knot (0 inside), made on first use.</summary>
