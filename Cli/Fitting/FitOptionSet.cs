@@ -34,7 +34,7 @@ public sealed record FitSettings
     public int Restarts { get; init; } = 1;
 
     /// <summary>Fraction of the steps with φ held uniform (TrainOptions.AssignmentWarmup); null = the default for the
-    /// model's likelihood (<see cref="FitOptionSet.DefaultAssignWarmup"/>).</summary>
+    /// model's likelihood (TrainOptions.DefaultAssignmentWarmup).</summary>
     public double? AssignWarmup { get; init; }
 
     /// <summary>auto, cpu, cuda or cuda:N.</summary>
@@ -87,14 +87,6 @@ public sealed class FitOptionSet
     private readonly Option<string?> _time = new("--time") { Description = "File with the true pseudotime per sample (one per line) to print |Spearman|." };
     private readonly Option<string?> _timeObs = new("--time-obs") { Description = "Per-sample (obs) column of the .h5ad with the true pseudotime, to print |Spearman|." };
     private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "No progress display." };
-
-    /// <summary>
-    /// The assignment warm-up when --assign-warmup is not given: 0.3 for count likelihoods (Examples/SingleCell's
-    /// default: on the shapes simulator it raised the family ARI from 0.49 to 0.79, and free bits help only with it),
-    /// 0 for the others (the Gaussian Table 1 setting trains without).
-    /// </summary>
-    public static double DefaultAssignWarmup(DerivSpec.Runtime.Model.LikelihoodKind likelihood) =>
-        DerivSpec.Runtime.Model.LikelihoodVocabulary.Of(likelihood).IsCount ? 0.3 : 0.0;
 
     /// <summary>Declares the options with their checks.</summary>
     public FitOptionSet()

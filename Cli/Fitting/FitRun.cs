@@ -116,7 +116,7 @@ public static class FitRun
         Warn(FitWarnings.LikelihoodMismatch(defaults.Likelihood, matrix.X));
         string device = ResolveDevice(s.Device);
         int epochs = s.Epochs ?? TrainOptions.DefaultEpochs(data.Samples);
-        double warmup = s.AssignWarmup ?? FitOptionSet.DefaultAssignWarmup(defaults.Likelihood);
+        double warmup = s.AssignWarmup ?? TrainOptions.DefaultAssignmentWarmup(defaults.Likelihood);
         using var output = OutputDirectory.Begin(s.Out);
 
         var families = compiled.Factory.Layout.Families.Select(f => f.Name).ToArray();

@@ -74,13 +74,14 @@ public sealed class TrainingPlan
         if (!double.IsFinite(beta) || beta < 0) throw new ArgumentOutOfRangeException(nameof(options), beta, "β must be finite and ≥ 0.");
         if (!double.IsFinite(gamma) || gamma < 0) throw new ArgumentOutOfRangeException(nameof(options), gamma, "γ must be finite and ≥ 0.");
         if (anneal is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(options), anneal, "The anneal fraction must be in [0, 1].");
-        if (options.AssignmentWarmup is not (>= 0 and <= 1))
-            throw new ArgumentOutOfRangeException(nameof(options), options.AssignmentWarmup, "The assignment warm-up fraction must be in [0, 1].");
+        double warmup = options.AssignmentWarmup ?? TrainOptions.DefaultAssignmentWarmup(defaults.Likelihood);
+        if (warmup is not (>= 0 and <= 1))
+            throw new ArgumentOutOfRangeException(nameof(options), warmup, "The assignment warm-up fraction must be in [0, 1].");
         if (options.Threads is int th && th < 1) throw new ArgumentOutOfRangeException(nameof(options), th, "Threads must be ≥ 1.");
         int batch = (int)Math.Min(options.BatchSize, samples);
         int steps = (int)((samples + batch - 1) / batch);
         long total = (long)steps * epochs;
-        var schedule = new LossSchedule(beta, gamma, anneal * total, (long)Math.Round(options.AssignmentWarmup * total));
+        var schedule = new LossSchedule(beta, gamma, anneal * total, (long)Math.Round(warmup * total));
         return new TrainingPlan(options, epochs, batch, steps, alpha, schedule);
     }
 
