@@ -111,8 +111,14 @@ namespace DerivSpec.Generator
             return c.IsConstant ? "global::DerivSpec.Runtime.Decoding.DecoderMath.Full(x, " + c.Text + ")" : c.Text;
         }
 
+        // The checker bounds the depth (Checker.MaxInlinedDepth); the guard keeps a cold JIT's large frames within the
+        // compiler thread's stack.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private Code EmitOnFreshStack(Expr e, Place place) => StackGuard.OnFreshStack(a => Emit(a.e, a.place), (e, place));
+
         private Code Emit(Expr e, Place place)
         {
+            if (!StackGuard.HasRoom()) return EmitOnFreshStack(e, place);
             switch (e)
             {
                 case Num n:

@@ -93,6 +93,8 @@ namespace DerivSpec.Language
         public static readonly DiagnosticInfo UseBeforeDefinition = D("DSPEC1030", "Use before definition", "'{0}' is used before its definition.");
         /// <summary>Too large after let inlining.</summary>
         public static readonly DiagnosticInfo ExpressionTooLarge = D("DSPEC1031", "Expression too large", "The expression is too large after inlining let bindings ({0} nodes; the limit is {1}).");
+        /// <summary>An expression nested deeper than the limit once its let bindings are inlined.</summary>
+        public static readonly DiagnosticInfo ExpressionTooDeepAfterInlining = D("DSPEC1036", "Expression too deep after inlining", "The expression is nested too deeply after inlining let bindings ({0} levels; the limit is {1}).");
         /// <summary>Function called with a number of arguments other than one.</summary>
         public static readonly DiagnosticInfo WrongArity = D("DSPEC1032", "Wrong number of arguments", "'{0}' takes exactly one argument; {1} given.");
         /// <summary>An equation whose left side is not dx/dz, d2x/dz2 or x.</summary>
@@ -131,7 +133,7 @@ namespace DerivSpec.Language
             MisplacedIntegral, MisplacedX, MisplacedZ, DuplicateMap, InvalidConstraint, UnknownPrior, InvalidPrior,
             PriorSupport, InvalidInit, MisplacedV0, BuiltinInExpression, UnusedLet, UnusedParameter, NoModel, NoFamily,
             ConflictingProperties, DuplicateProperty, UseBeforeDefinition, ExpressionTooLarge, WrongArity, UnknownEquation,
-            PerLatentParameterInMap, InitWithLatentRange,
+            PerLatentParameterInMap, InitWithLatentRange, ExpressionTooDeepAfterInlining,
             CannotProveIncreasing, CannotProveDecreasing, CannotProveTransient, CannotProveNonnegative, CannotProveBounded,
             PossiblyUndefined, UndefinedInProvenFamily,
             InternalError,

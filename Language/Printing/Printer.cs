@@ -29,8 +29,17 @@ namespace DerivSpec.Language.Printing
             _ => 5,
         };
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void WriteOnFreshStack(StringBuilder sb, Expr e, int minPrec) =>
+            StackGuard.OnFreshStack(a => { Write(a.sb, a.e, a.minPrec); return 0; }, (sb, e, minPrec));
+
         private static void Write(StringBuilder sb, Expr e, int minPrec)
         {
+            if (!StackGuard.HasRoom())
+            {
+                WriteOnFreshStack(sb, e, minPrec);
+                return;
+            }
             bool parens = Prec(e) < minPrec;
             if (parens) sb.Append('(');
             switch (e)

@@ -11,6 +11,15 @@ namespace DerivSpec.Language.Semantics
     {
         public const int MaxInlinedSize = 20000;
 
+        /// <summary>
+        /// The deepest an expression may be after its let bindings are inlined (a leaf has depth 1). One expression is at
+        /// most <see cref="Parser.MaxExpressionDepth"/> levels deep, but a chain of bindings each extending the previous
+        /// one adds up; every later pass (the prover, the printer, the generator, the C# compiler on the generated code)
+        /// recurses once per level, so the depth is bounded where it is known, and those passes stay within their stack
+        /// (<see cref="StackGuard"/>).
+        /// </summary>
+        public const int MaxInlinedDepth = 500;
+
         internal static readonly string[] SettingNames = { "latent", "order", "likelihood", "net", "encoder", "alpha", "beta", "gamma", "anneal", "occam", "freebits" };
         internal static readonly IReadOnlyList<string> PropertyNames = PropertyVocabulary.Names;
         internal static readonly IReadOnlyList<string> FunctionNames = FunctionVocabulary.CallableNames;

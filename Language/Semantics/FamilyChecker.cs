@@ -295,8 +295,13 @@ namespace DerivSpec.Language.Semantics
 
         // ------------------------------------------------------------------ expressions
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private Expr? ResolveOnFreshStack(ExprSyntax e, ExprContext ctx, int letOrder) =>
+            StackGuard.OnFreshStack(a => Resolve(a.e, a.ctx, a.letOrder), (e, ctx, letOrder));
+
         private Expr? Resolve(ExprSyntax e, ExprContext ctx, int letOrder)
         {
+            if (!StackGuard.HasRoom()) return ResolveOnFreshStack(e, ctx, letOrder);
             Expr? result = ResolveCore(e, ctx, letOrder);
             if (result != null && !_spans.ContainsKey(result)) _spans[result] = e.Span;
             return result;
@@ -437,26 +442,56 @@ namespace DerivSpec.Language.Semantics
 
         private void CheckSize(Expr e, TextSpan span)
         {
-            long size = Size(e, new Dictionary<Expr, long>(ReferenceComparer<Expr>.Instance));
+            var (size, depth) = Measure(e);
             if (size > Checker.MaxInlinedSize)
                 Error(DiagnosticCatalog.ExpressionTooLarge, span, size > 1_000_000_000 ? ">1000000000" : size.ToString(CultureInfo.InvariantCulture), Checker.MaxInlinedSize);
+            else if (depth > Checker.MaxInlinedDepth)
+                Error(DiagnosticCatalog.ExpressionTooDeepAfterInlining, span, depth.ToString(CultureInfo.InvariantCulture), Checker.MaxInlinedDepth);
         }
 
-        private static long Size(Expr e, Dictionary<Expr, long> memo)
+        /// <summary>
+        /// The number of nodes of <paramref name="e"/> with every shared subexpression counted at each use (the size after
+        /// inlining, capped at 2·10⁹) and its depth (a leaf is 1). Iterative, with each shared node measured once: this
+        /// runs before the depth is known to be within <see cref="Checker.MaxInlinedDepth"/>, so it must not recurse.
+        /// </summary>
+        internal static (long Size, int Depth) Measure(Expr root)
         {
-            if (memo.TryGetValue(e, out var s)) return s;
-            long r = e switch
+            var done = new Dictionary<Expr, (long Size, int Depth)>(ReferenceComparer<Expr>.Instance);
+            var stack = new Stack<(Expr Node, bool ChildrenDone)>();
+            stack.Push((root, false));
+            while (stack.Count > 0)
             {
-                Unary u => 1 + Size(u.Operand, memo),
-                Binary b => 1 + Size(b.Left, memo) + Size(b.Right, memo),
-                Call c => 1 + Size(c.Arg, memo),
-                Integral i => 1 + Size(i.Body, memo),
-                _ => 1,
-            };
-            if (r > 2_000_000_000) r = 2_000_000_000;
-            memo[e] = r;
-            return r;
+                var (node, childrenDone) = stack.Pop();
+                if (done.ContainsKey(node)) continue;
+                var children = ChildrenOf(node);
+                if (!childrenDone)
+                {
+                    stack.Push((node, true));
+                    foreach (var c in children)
+                        if (!done.ContainsKey(c)) stack.Push((c, false));
+                    continue;
+                }
+                long size = 1;
+                int depth = 0;
+                foreach (var c in children)
+                {
+                    var m = done[c];
+                    size = Math.Min(size + m.Size, 2_000_000_000);
+                    depth = Math.Max(depth, m.Depth);
+                }
+                done[node] = (size, depth + 1);
+            }
+            return done[root];
         }
+
+        private static Expr[] ChildrenOf(Expr e) => e switch
+        {
+            Unary u => new[] { u.Operand },
+            Binary b => new[] { b.Left, b.Right },
+            Call c => new[] { c.Arg },
+            Integral i => new[] { i.Body },
+            _ => Array.Empty<Expr>(),
+        };
 
         internal static bool ContainsNet(Expr e) => e switch
         {

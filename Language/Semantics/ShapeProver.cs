@@ -361,7 +361,9 @@ namespace DerivSpec.Language.Semantics
         /// SignChange shape) marked with that a (<see cref="Integral.Anchor"/>), so the generated decoder can integrate in a
         /// way that turns exactly at a. Call after <see cref="Analyze"/>/<see cref="ProveDeclared"/>.
         /// </summary>
-        public Expr AnnotateIntegrals(Expr e) => e switch
+        public Expr AnnotateIntegrals(Expr e) => StackGuard.HasRoom() ? AnnotateCore(e) : StackGuard.OnFreshStack(AnnotateCore, e);
+
+        private Expr AnnotateCore(Expr e) => e switch
         {
             Integral i => _integralAnchors.TryGetValue(i, out var a) ? i with { Anchor = a } : i,
             Unary u => Rebuild(u, AnnotateIntegrals(u.Operand), x => u with { Operand = x }),
@@ -456,14 +458,24 @@ namespace DerivSpec.Language.Semantics
         private Fact Eval(Expr e)
         {
             if (_memo.TryGetValue(e, out var known)) return known;
+            if (!StackGuard.HasRoom()) return EvalOnFreshStack(e);
             var f = WithSlope(e, EvalCore(e));
             _memo[e] = f;
-            // A number that certainly leaves the double range (exp(1E+30)): the decoder holds ±∞ for it, whatever the
-            // rest of the proof says about its exact value, and ±∞ times 0 or plus ∓∞ is NaN (refuter, stop 17, seed 9:
-            // dx/dz = -(z - 3) * exp(1E+30) was NaN from z = 3 on). Reported where it first overflows.
-            if (f.Range.Overflowed && !Children(e).Any(c => Get(c).Range.Overflowed) && IsNumber(e))
-                _domainIssues.Add((e, "'" + Short(e) + "'", $"its value exceeds the largest double (range {f.Range}), so the decoder computes ±∞, and ±∞ times 0 or plus ∓∞ is NaN"));
+            if (f.Range.Overflowed) NoteOverflow(e, f);
             return f;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private Fact EvalOnFreshStack(Expr e) => StackGuard.OnFreshStack(Eval, e);
+
+        // A number that certainly leaves the double range (exp(1E+30)): the decoder holds ±∞ for it, whatever the rest of
+        // the proof says about its exact value, and ±∞ times 0 or plus ∓∞ is NaN (refuter, stop 17, seed 9:
+        // dx/dz = -(z - 3) * exp(1E+30) was NaN from z = 3 on). Reported where it first overflows. Kept out of Eval's frame.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private void NoteOverflow(Expr e, Fact f)
+        {
+            if (!Children(e).Any(c => Get(c).Range.Overflowed) && IsNumber(e))
+                _domainIssues.Add((e, "'" + Short(e) + "'", $"its value exceeds the largest double (range {f.Range}), so the decoder computes ±∞, and ±∞ times 0 or plus ∓∞ is NaN"));
         }
 
         /// <summary>An expression of numbers alone (no z, τ, parameter, net or integral).</summary>

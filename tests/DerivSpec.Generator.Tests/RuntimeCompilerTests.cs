@@ -55,6 +55,40 @@ public class RuntimeCompilerTests
     }
 
     [Fact]
+    public void TheDeepestInlinedExpressionCompilesAndRunsFromA1MiBThread()
+    {
+        // z + z + … (499 additions) through a chain of let bindings: 500 levels after inlining, the checker's limit. The
+        // generator emits it as one C# expression, which the C# compiler must parse and bind; the thread's stack is that
+        // of a thread-pool thread or smaller.
+        var sb = new System.Text.StringBuilder("model Deep {\n  family f increasing {\n    let a0 = z\n");
+        for (int k = 1; k <= 5; k++)
+            sb.Append($"    let a{k} = a{k - 1}").Append(string.Concat(Enumerable.Repeat(" + z", k < 5 ? 100 : 99))).Append('\n');
+        sb.Append("    x = a5\n  }\n}\n");
+        string text = sb.ToString();
+        string? failure = null;
+        var thread = new System.Threading.Thread(() =>
+        {
+            try
+            {
+                using var compilation = DspecRuntimeCompiler.Compile(text, "deep.dspec");
+                if (!compilation.Success) { failure = string.Join("\n", compilation.Diagnostics); return; }
+                using var scope = torch.NewDisposeScope();
+                using var decoder = compilation.Model("Deep").Create(2, dtype: torch.ScalarType.Float64);
+                var z = torch.linspace(-3, 3, 7, dtype: torch.ScalarType.Float64).reshape(7, 1);
+                using var noGrad = torch.no_grad();
+                var x = decoder.forward(z); // [B, P, d]: x0 + 500 z
+                var x0 = decoder.forward(torch.zeros(1, 1, dtype: torch.ScalarType.Float64));
+                var expected = (x0 + 500 * z.reshape(7, 1, 1)).to_type(torch.ScalarType.Float64);
+                if (!torch.allclose(x, expected, rtol: 1e-12, atol: 1e-9)) failure = "x is not x0 + 500 z";
+            }
+            catch (Exception e) { failure = e.ToString(); }
+        }, 1024 * 1024);
+        thread.Start();
+        thread.Join();
+        Assert.Null(failure);
+    }
+
+    [Fact]
     public void TheLoadContextIsCollectibleAndUnloads()
     {
         var weak = CompileUseAndDispose();

@@ -108,6 +108,8 @@ public class GoldenTests
             "DSPEC1034 6:9-6:10 Parameter 'w' has one value per latent dimension (latent 2), but the output map acts on x, the sum over the latent dimensions; use 'w' in the family's equation instead, or set 'latent 1'."),
         ("DSPEC1035", H + "  family f transient {\n    param z0 in latent(0.2, 0.8) init 0\n    dx/dz = -(z - z0) * softplus(net)\n  }\n}\n",
             "DSPEC1035 3:39-3:40 Parameter 'z0' is constrained 'in latent(…)' and takes no 'init' (got 0): it starts at the middle of the latent range, which is known only when training runs; remove the 'init'."),
+        ("DSPEC1036", BuildDeepChain(501),
+            "DSPEC1036 9:9-9:11 The expression is nested too deeply after inlining let bindings (501 levels; the limit is 500)."),
         ("DSPEC2001", H + "  family f increasing: dx/dz = tanh(net)\n}\n",
             "DSPEC2001 2:32-2:41 Cannot prove 'increasing' for family 'f': dx/dz = tanh(net) must be ≥ 0 for every z, but its range is (-1, 1)."),
         ("DSPEC2002", H + "  family f decreasing: dx/dz = square(net)\n}\n",
@@ -190,6 +192,24 @@ public class GoldenTests
         {
             DspecCompiler.FaultInjection = null;
         }
+    }
+
+    /// <summary>
+    /// An increasing family whose expression is <paramref name="depth"/> levels deep after inlining: z followed by
+    /// depth − 1 additions of z, written as a chain of let bindings of up to 100 additions each (one line per binding,
+    /// the equation on line 3 + the number of bindings).
+    /// </summary>
+    internal static string BuildDeepChain(int depth)
+    {
+        var sb = new System.Text.StringBuilder(H + "  family f increasing {\n    let a0 = z\n");
+        int k = 0;
+        for (int left = depth - 1; left > 0; left -= 100)
+        {
+            k++;
+            sb.Append($"    let a{k} = a{k - 1}").Append(string.Concat(Enumerable.Repeat(" + z", Math.Min(100, left)))).Append('\n');
+        }
+        sb.Append($"    x = a{k}\n  }}\n}}\n");
+        return sb.ToString();
     }
 
     private static string BuildExplosion()

@@ -150,6 +150,83 @@ public class RobustnessTests
     }
 
     [Fact]
+    public void DeepestInlinedExpressionIsProvenOnASmallStack()
+    {
+        // Let bindings chain expressions past the 200 levels one expression may have; the checker bounds the inlined depth
+        // (Checker.MaxInlinedDepth) and the passes over it keep to the thread's stack (StackGuard). Before the guard, the
+        // prover overflowed a 256 KiB stack at about 260 levels when its code was not yet optimised by the JIT, and a chain
+        // of 52 bindings (9,900 levels, under the size limit) overflowed the main thread's 8 MiB.
+        foreach (int kib in new[] { 160, 256 })
+        {
+            string text = GoldenTests.BuildDeepChain(Semantics.Checker.MaxInlinedDepth);
+            var result = CompileOnStack(text, kib);
+            AssertWellFormed(text, result);
+            Assert.Empty(result.Diagnostics);
+            var family = Assert.Single(result.Models[0].Families);
+            Assert.Equal(Semantics.Checker.MaxInlinedDepth, Semantics.FamilyChecker.Measure(family.Body).Depth);
+            Assert.Equal(ShapeProperties.Increasing, family.Declared);
+
+            string deeper = GoldenTests.BuildDeepChain(Semantics.Checker.MaxInlinedDepth + 1);
+            var refused = CompileOnStack(deeper, kib);
+            AssertWellFormed(deeper, refused);
+            Assert.Equal("DSPEC1036", Assert.Single(refused.Diagnostics).Id);
+        }
+
+        // Far deeper than the limit (the old crash): refused with the size or depth diagnostic, on a small stack too.
+        var sb = new StringBuilder("model M {\n family f increasing {\n  let a0 = z\n");
+        for (int k = 1; k <= 52; k++) sb.Append($"  let a{k} = a{k - 1}").Append(Repeat(" + z", 4 * 190)[..(4 * 190)]).Append('\n');
+        sb.Append("  x = a52\n }\n}\n");
+        var huge = CompileOnStack(sb.ToString(), 256);
+        AssertWellFormed(sb.ToString(), huge);
+        Assert.Equal("DSPEC1036", Assert.Single(huge.Diagnostics).Id);
+        Assert.Contains("(9881 levels; the limit is 500)", huge.Diagnostics[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheStackGuardContinuesOnAFreshThreadAndRethrows()
+    {
+        // A recursion 100,000 levels deep on a 256 KiB thread: it runs out of room many times and continues each time.
+        long result = 0;
+        Exception? error = null;
+        var t = new Thread(() =>
+        {
+            try { result = GuardedSum(100_000); }
+            catch (Exception e) { error = e; }
+        }, 256 * 1024);
+        t.Start();
+        t.Join();
+        Assert.Null(error);
+        Assert.Equal(100_000L * 100_001 / 2, result);
+
+        // An exception thrown on the fresh thread reaches the caller as itself.
+        var ex = Assert.Throws<InvalidOperationException>(() => StackGuard.OnFreshStack<int, int>(n => throw new InvalidOperationException("deep " + n), 7));
+        Assert.Equal("deep 7", ex.Message);
+        Assert.True(StackGuard.HasRoom());
+    }
+
+    private static long GuardedSum(int n)
+    {
+        if (n == 0) return 0;
+        if (!StackGuard.HasRoom()) return StackGuard.OnFreshStack(GuardedSum, n);
+        return n + GuardedSum(n - 1);
+    }
+
+    private static CompileResult CompileOnStack(string text, int kib)
+    {
+        CompileResult? result = null;
+        Exception? error = null;
+        var t = new Thread(() =>
+        {
+            try { result = DspecCompiler.Compile(text, "deep.dspec"); }
+            catch (Exception e) { error = e; }
+        }, kib * 1024);
+        t.Start();
+        t.Join();
+        Assert.Null(error);
+        return result!;
+    }
+
+    [Fact]
     public void EmptyAndWhitespaceFiles()
     {
         foreach (var text in new[] { "", " ", "\n\n", "// only a comment", "/* */", "\uFEFF" })
