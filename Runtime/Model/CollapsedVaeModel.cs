@@ -60,7 +60,6 @@ public abstract class CollapsedVaeModel : IDisposable
         options ??= new ModelOptions();
         if (!(defaults.Alpha > 0)) throw new ArgumentException($"α must be > 0 (got {defaults.Alpha}).", nameof(defaults));
         if (defaults.AnnealFraction is < 0 or > 1) throw new ArgumentException($"The anneal fraction must be in [0, 1] (got {defaults.AnnealFraction}).", nameof(defaults));
-        if (!(defaults.FreeBits >= 0) || double.IsInfinity(defaults.FreeBits)) throw new ArgumentException($"Free bits must be a finite number ≥ 0 (got {defaults.FreeBits}).", nameof(defaults));
         if (decoder.Features < 1) throw new ArgumentException("The decoder has no features.", nameof(decoder));
         if (decoder.FamilyCount < 1) throw new ArgumentException("The decoder has no families.", nameof(decoder));
         Native.TorchLoader.EnsureLoaded();
