@@ -118,6 +118,45 @@ public class RefuterTests
     }
 
     [Fact]
+    public void ANaNBehindAMapOfAValueBeyondTheDoubleRangeIsAnOverflowNotAFalseProof()
+    {
+        // Found by the refuter (seed 15, 20,000 families): dx/dz = exp(exp(net)) is proven increasing, and the map
+        // (x / 40) * (0 * p0) is exactly 0 for every real x; with net ≈ 10 the integrand exp(e^10) leaves even the double
+        // range, x is ±∞, and the map gives ∞·0 = NaN. That is the overflow the refuter lists apart, as it does when the
+        // line itself holds ±∞ — but here only x before the map does.
+        const int features = 8;   // the refuter's columns
+        using var compilation = DspecRuntimeCompiler.Compile("""
+            model M {
+              latent 1
+              net [32] tanh
+              family f0 increasing {
+                param p0 < 0
+                dx/dz = exp(exp(net))
+                map (x / 40) * (0 * p0)
+              }
+            }
+            """, "found.dspec");
+        Assert.True(compilation.Success, string.Join("\n", compilation.Diagnostics));
+        using var scope = NewDisposeScope();
+        using var d = (DerivativeDecoder)compilation.Model("M").Create(features, dtype: ScalarType.Float64);
+        var z = linspace(-2, 2, 9, dtype: ScalarType.Float64).reshape(9, 1);
+        double[] Run(double bias, bool maps)
+        {
+            using var _ = no_grad();
+            d.get_parameter("net_w1")!.zero_();
+            d.get_parameter("net_b1")!.fill_(bias);
+            d.ApplyOutputMaps = maps;
+            try { return d.forward(z).contiguous().data<double>().ToArray(); }
+            finally { d.ApplyOutputMaps = true; }
+        }
+        Assert.Contains(Run(10, maps: true), double.IsNaN);
+        Assert.True(DerivSpec.Refuter.Refuter.PreMapInfinite(Run(10, maps: false), 0, 3, 1, 9));
+        // A network that keeps the integrand in range: x is finite and the map's value is 0 (no NaN, nothing excused).
+        Assert.All(Run(-10, maps: true), v => Assert.Equal(0.0, Math.Abs(v)));
+        Assert.False(DerivSpec.Refuter.Refuter.PreMapInfinite(Run(-10, maps: false), 0, 3, 1, 9));
+    }
+
+    [Fact]
     public void ThePaperRiseWithANarrowBumpIsNondecreasing()
     {
         using var compilation = DspecRuntimeCompiler.Compile(BumpModels, "bump.dspec");

@@ -374,6 +374,7 @@ public static class Refuter
             }
             result.Evaluations += (long)b * k * Features;
             double[]? x64 = null;
+            double[]? preMap64 = null;
             float[]? preMap = null;
             for (int f = 0; f < k; f++)
                 for (int j = 0; j < Features; j++)
@@ -411,6 +412,15 @@ public static class Refuter
                                 // (exp of a network output in the thousands), and the NaN is ∞ − ∞ of such terms.
                                 recorded = kind.StartsWith("overflow-", StringComparison.Ordinal) ? kind : "overflow-" + kind;
                                 confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either, and the line holds ±∞ (beyond the float range: ∞ − ∞)";
+                            }
+                            else if (layout.Families[f].HasOutputMap
+                                     && PreMapInfinite(preMap64 ??= Evaluate64(factory, decoder, options.Rule, grid, latent, line, other, maps: false), f, j, k, b))
+                            {
+                                // The same behind an output map: x, the value before the map, is ±∞ on the line even in
+                                // float64 (its exact value leaves the double range), and the map's NaN is ∞·0 or ∞ − ∞ of it
+                                // (refuter seed 15: map (x / 40) * (0 * p0) of dx/dz = exp(exp(net))).
+                                recorded = kind.StartsWith("overflow-", StringComparison.Ordinal) ? kind : "overflow-" + kind;
+                                confirmation = "\nfloat64 evaluation of the same decoder and setting is not finite either, and x before the map holds ±∞ on the line in float64 (beyond the double range: the map's NaN is ∞·0 or ∞ − ∞ of it)";
                             }
                             else if (LargestLatentRangeValue(decoder, f, j) > HugeParameter)
                             {
@@ -500,6 +510,15 @@ public static class Refuter
             $"\nbefore the map (same decoder, maps off): x({grid[w - 1]:R}) = {x[w - 1]:R}, x({grid[w]:R}) = {x[w]:R}, a step of {ulps:G3} ulp — the output's break is the map's image of x's rounding (every break of this kind on the line is such a step)");
     }
 
+    /// <summary>Whether x before the maps (<paramref name="preMap"/>, [B, K, d] flattened) of family <paramref name="f"/>,
+    /// feature <paramref name="j"/>, is ±∞ somewhere on the line of <paramref name="b"/> points.</summary>
+    internal static bool PreMapInfinite(double[] preMap, int f, int j, int k, int b)
+    {
+        for (int i = 0; i < b; i++)
+            if (double.IsInfinity(preMap[((long)i * k + f) * Features + j])) return true;
+        return false;
+    }
+
     /// <summary>Beyond this magnitude a parameter's exp leaves float64's range (e^709.8 is the largest double).</summary>
     private const double HugeParameter = 700;
 
@@ -520,11 +539,13 @@ public static class Refuter
     }
 
     /// <summary>The same model in float64 with <paramref name="single"/>'s current parameters (converted), on the same
-    /// line: [B, K, d] flattened.</summary>
-    private static double[] Evaluate64(DspecModelFactory factory, DerivativeDecoder single, string rule, float[] grid, int latent, int line, double other)
+    /// line: [B, K, d] flattened; with <paramref name="maps"/> false, x before the output maps.</summary>
+    private static double[] Evaluate64(DspecModelFactory factory, DerivativeDecoder single, string rule, float[] grid, int latent, int line, double other,
+        bool maps = true)
     {
         using var scope = NewDisposeScope();
         using var d = (DerivativeDecoder)factory.Create(Features, dtype: ScalarType.Float64);
+        d.ApplyOutputMaps = maps;
         if (rule == "gl") d.UseGaussLegendre();
         else if (rule == "grid") d.UseSharedGrid();
         using (no_grad())
